@@ -4,6 +4,7 @@
  */
 import type { Catalog, Issue } from '../catalog/catalog';
 import type { Product, StoredProduct } from '../catalog/product';
+import type { Migration } from './sql';
 
 export type CatalogSettings = Pick<
   Catalog,
@@ -99,8 +100,8 @@ export interface ProductPage {
 }
 
 export interface Store {
-  /** Create or upgrade the schema. Idempotent. */
-  migrate(): Promise<void>;
+  /** Apply the migrations not applied yet, in name order. Idempotent. */
+  migrate(migrations: readonly Migration[]): Promise<string[]>;
   /** Liveness: one round trip to the database. */
   ping(): Promise<void>;
 
@@ -143,6 +144,6 @@ export interface Store {
   setFeedTokenHash(catalogId: number, feed: string, tokenHash: string | null, now: string): Promise<void>;
   logFeedFetch(catalogId: number, feed: string, userAgent: string, status: number, now: string): Promise<void>;
 
-  /** Delete product versions no reader can still be pinned to (closed before `cutoff`). */
-  collectGarbage(cutoff: string): Promise<number>;
+  /** Delete product versions no reader can still be pinned to, expired held imports, old fetch logs. */
+  collectGarbage(now: string): Promise<number>;
 }

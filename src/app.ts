@@ -1,0 +1,41 @@
+/**
+ * createApp(deps): the whole HTTP surface of adfeed, built from injected parts (store, clock,
+ * settings, feed definitions, codecs). Runtime entries (Node, Workers) only wire those parts.
+ */
+import { Hono } from 'hono';
+import { catalogRoutes } from './catalog/routes';
+import type { AppDeps, AppEnv } from './deps';
+import { feedAdminRoutes } from './feeds/admin-routes';
+import { feedRoutes } from './feeds/routes';
+import { adminAuth } from './http/admin-auth';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.onError(errorHandler);
+  app.notFound(notFoundHandler);
+  app.use(async function injectDeps(c, next) {
+    c.set('deps', deps);
+    await next();
+  });
+
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.store.ping();
+      return c.json({ ok: true, time: deps.clock().toISOString() });
+    } catch {
+      return c.json({ ok: false, error: 'storage_unavailable', message: 'the database did not answer' }, 503);
+    }
+  });
+
+  const admin = new Hono<AppEnv>();
+  admin.use(adminAuth({ token: () => deps.settings.adminToken }));
+  admin.route('/catalogs', catalogRoutes());
+  admin.route('/catalogs', feedAdminRoutes());
+  app.route('/admin', admin);
+
+  app.route('/feeds', feedRoutes());
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

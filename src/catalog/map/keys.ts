@@ -1,0 +1,31 @@
+/**
+ * Column names as merchants write them, reduced to one spelling: `Image Link`, `image link`,
+ * `g:image_link`, `imageLink` and `IMAGE-LINK` all become `image_link`;
+ * `Body (HTML)` becomes `body_html` and `In stock?` becomes `in_stock`.
+ */
+const cache = new Map<string, string>();
+
+export function normalizeKey(key: string): string {
+  let nk = cache.get(key);
+  if (nk === undefined) {
+    nk = key
+      .trim()
+      .replace(/^g:/i, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2') // camelCase → camel_Case
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '');
+    if (cache.size < 10_000) cache.set(key, nk);
+  }
+  return nk;
+}
+
+/** A record's fields by normalised key (the first column wins when two normalise alike). */
+export function normalizedFields(fields: Record<string, unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const key of Object.keys(fields)) {
+    const nk = normalizeKey(key);
+    if (!out.has(nk)) out.set(nk, fields[key]);
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Settings, validated once at start-up. The runtime entry hands in its environment
+ * (process.env on Node, bindings on Workers); nothing else reads it.
+ */
+import { z } from 'zod';
+
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  ADFEED_DB: z.string().min(1).default('./data/adfeed.db'),
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, 'ADMIN_TOKEN must be at least 16 characters (use a long random value)')
+    .optional(),
+  PUBLIC_URL: z.url().optional(),
+  SIGNING_KEY: z.string().min(16, 'SIGNING_KEY must be at least 16 characters').optional(),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(4096).default(512),
+});
+
+export interface Settings {
+  port: number;
+  dbFile: string;
+  adminToken: string;
+  publicUrl: string;
+  signingKey: string;
+  maxUploadBytes: number;
+}
+
+export class SettingsError extends Error {}
+
+/**
+ * `generated` supplies values the demo may make up (a random admin token) where production
+ * must be told: outside the demo a missing ADMIN_TOKEN is a start-up error, not an open door.
+ */
+export function parseSettings(
+  env: Record<string, string | undefined>,
+  generated?: { adminToken: string; signingKey: string },
+): Settings {
+  const parsed = settingsSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    throw new SettingsError(
+      `invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const s = parsed.data;
+  const adminToken = s.ADMIN_TOKEN ?? generated?.adminToken;
+  if (!adminToken) throw new SettingsError('ADMIN_TOKEN is required (at least 16 characters)');
+  const signingKey = s.SIGNING_KEY ?? generated?.signingKey ?? adminToken;
+  return {
+    port: s.PORT,
+    dbFile: s.ADFEED_DB,
+    adminToken,
+    publicUrl: (s.PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
+    signingKey,
+    maxUploadBytes: Math.round(s.MAX_UPLOAD_MB * 1024 * 1024),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * `GET|HEAD /feeds/:catalog/:feed.(xml|csv|tsv)`: what ad platforms poll.
+ *
+ * The body streams from the store page by page at the catalog version read when the request
+ * started (first byte after one page, flat memory at any catalog size). The ETag is derived from
+ * that version and the feed definition, so a poll with If-None-Match costs one catalog lookup.
+ */
+import { Hono } from 'hono';
+import type { Catalog } from '../catalog/catalog';
+import { requireCatalog } from '../catalog/routes';
+import type { AppDeps, AppEnv } from '../deps';
+import { availableEncodings, compressStream, negotiateEncoding } from '../http/compression';
+import { textStream } from '../util/streams';
+import type { FeedFormat } from './channels/channel';
+import type { FeedDefinition } from './definition';
+import { checkFeedAccess, resolveFeedFile } from './feed-request';
+import { feedPages } from './pages';
+import { generateFeed } from './generate';
+import { hashText } from '../util/hash';
+import { writeThrough } from '../cache/blob-cache';
+
+const CONTENT_TYPES: Record<FeedFormat, string> = {
+  xml: 'application/xml; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  tsv: 'text/tab-separated-values; charset=utf-8',
+};
+
+/** Names the exact bytes of one feed version: catalog version, definition, format and base URL. */
+export function feedTag(catalog: Catalog, definition: FeedDefinition, format: FeedFormat, publicUrl: string): string {
+  return `${hashText(`${catalog.id}|${catalog.version}|${format}|${publicUrl}|${JSON.stringify(definition)}`)}-v${catalog.version}`;
+}
+
+/** If-None-Match matches when any listed tag names the same content, whatever its encoding suffix. */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = (t: string) => t.trim().replace(/^W\//, '').replace(/-(br|gzip)"$/, '"');
+  return header.split(',').some((t) => bare(t) === etag);
+}
+
+export function feedRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.on(['GET', 'HEAD'], '/:catalog/:file', async (c) => {
+    const deps = c.get('deps');
+    const catalog = await requireCatalog(c);
+    const { definition, format } = resolveFeedFile(deps, c.req.param('file'));
+    const isProtected = await checkFeedAccess(c, catalog, definition);
+
+    const tag = feedTag(catalog, definition, format, deps.settings.publicUrl);
+    const etag = `"${tag}"`;
+    const lastModified = new Date(catalog.updated_at).toUTCString();
+    c.header('Cache-Control', isProtected ? 'private, no-cache' : 'public, max-age=300, must-revalidate');
+    c.header('Last-Modified', lastModified);
+    c.header('Vary', 'Accept-Encoding');
+    c.header('X-Catalog-Version', String(catalog.version));
+    logFetch(deps, catalog, definition.name, c.req.header('user-agent') ?? '', 200);
+
+    const inm = c.req.header('if-none-match');
+    const ims = c.req.header('if-modified-since');
+    const notModified = inm
+      ? etagMatches(inm, etag)
+      : ims !== undefined && Date.parse(ims) >= Date.parse(lastModified);
+    if (notModified) {
+      c.header('ETag', etag);
+      return c.body(null, 304);
+    }
+
+    const encoding = negotiateEncoding(c.req.header('accept-encoding'), availableEncodings(deps));
+    c.header('ETag', encoding ? etag.replace(/"$/, `-${encoding}"`) : etag);
+    c.header('Content-Type', CONTENT_TYPES[format]);
+    c.header('Content-Disposition', `inline; filename="${catalog.slug}-${definition.name}.${format}"`);
+    if (encoding) c.header('Content-Encoding', encoding);
+    if (c.req.method === 'HEAD') return c.body(null, 200);
+
+    // A version already generated in this encoding is served from the cache as a file copy.
+    const cacheDir = `feeds/${catalog.id}/${definition.name}/`;
+    const cacheKey = `${cacheDir}${tag}.${format}.${encoding ?? 'identity'}`;
+    const cached = await deps.blobCache?.get(cacheKey);
+    if (cached) {
+      c.header('Content-Length', String(cached.size));
+      c.header('X-Cache', 'hit');
+      return c.body(cached.body, 200);
+    }
+
+    const chunks = generateFeed(feedPages(deps.store, catalog.id, catalog.version), {
+      catalog,
+      definition,
+      format,
+      publicUrl: deps.settings.publicUrl,
+      now: deps.clock(),
+    });
+    const text = textStream(chunks);
+    let body = encoding ? compressStream(text, encoding, deps) : text;
+    if (deps.blobCache) {
+      const cache = deps.blobCache;
+      body = writeThrough(body, await cache.writer(cacheKey), () => cache.prune(cacheDir, `${cacheDir}${tag}.`));
+      c.header('X-Cache', 'miss');
+    }
+    return c.body(body, 200);
+  });
+
+  return app;
+}
+
+/** Record who polled (the admin shows ad platforms' fetchers per feed) without delaying the response. */
+function logFetch(deps: AppDeps, catalog: Catalog, feed: string, userAgent: string, status: number): void {
+  const work = deps.store
+    .logFeedFetch(catalog.id, feed, userAgent, status, deps.clock().toISOString())
+    .catch((err: unknown) => console.error('feed fetch log failed', err));
+  deps.background?.(work);
+}

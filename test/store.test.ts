@@ -1,0 +1,134 @@
+/** The SQL store against a real SQLite file: versioned reads, atomic publish, recovery, GC. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Catalog } from '../src/catalog/catalog';
+import type { Product } from '../src/catalog/product';
+import { feedPages } from '../src/feeds/pages';
+import { makeTestApp, type TestApp } from './helpers/app';
+
+let t: TestApp;
+let catalog: Catalog;
+
+function product(id: string, title = `Product ${id}`, price = 10): Product {
+  return {
+    id,
+    title,
+    description: 'd',
+    link: `https://shop.example.com/${id}`,
+    image_link: `https://shop.example.com/${id}.jpg`,
+    additional_image_link: [],
+    availability: 'in_stock',
+    availability_date: null,
+    price: { micros: price * 1e6, currency: 'EUR' },
+    sale_price: null,
+    sale_price_effective_date: null,
+    brand: 'B',
+    gtin: null,
+    mpn: 'M',
+    identifier_exists: null,
+    condition: 'new',
+    google_product_category: null,
+    product_type: null,
+    item_group_id: null,
+    color: null,
+    size: null,
+    gender: null,
+    age_group: null,
+    material: null,
+    pattern: null,
+    quantity: null,
+    shipping: [],
+    custom_label_0: null,
+    custom_label_1: null,
+    custom_label_2: null,
+    custom_label_3: null,
+    custom_label_4: null,
+    extra: {},
+  };
+}
+
+async function publish(products: Product[], mode: 'replace' | 'upsert' = 'replace', now = '2026-11-23T12:00:00.000Z') {
+  const id = await t.store.createImport(catalog.id, mode, 'csv', now);
+  await t.store.stageProducts(id, products.map((p) => ({ product: p, hash: `${p.title}|${p.price.micros}` })));
+  return t.store.publishImport(id, catalog.id, mode, now);
+}
+
+async function titlesAt(version: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const page of feedPages(t.store, catalog.id, version, 2)) out.push(...page.map((p) => p.title));
+  return out;
+}
+
+beforeEach(async () => {
+  t = await makeTestApp();
+  await t.putCatalog('shop');
+  catalog = (await t.store.getCatalog('shop'))!;
+});
+afterEach(() => t.close());
+
+describe('versioned catalog', () => {
+  it('a reader pinned at a version keeps seeing it after later publishes', async () => {
+    const v1 = await publish([product('a', 'A1'), product('b', 'B1'), product('c', 'C1')]);
+    const v2 = await publish([product('a', 'A2'), product('c', 'C1'), product('d', 'D2')]);
+    expect(v2).toBe(v1 + 1);
+    expect(await titlesAt(v1)).toEqual(['A1', 'B1', 'C1']);
+    expect(await titlesAt(v2)).toEqual(['A2', 'C1', 'D2']);
+    expect(await t.store.countProducts(catalog.id, v1)).toBe(3);
+  });
+
+  it('publish is all or nothing: a failure inside it leaves the catalog as it was', async () => {
+    const v1 = await publish([product('a', 'A1')]);
+    // Make the last statements of publish fail after the product rows were already touched.
+    t.db.exec(`CREATE TRIGGER boom BEFORE INSERT ON price_history WHEN NEW.item_id = 'poison'
+               BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    await expect(publish([product('a', 'A2'), product('poison')])).rejects.toThrow(/injected failure/);
+    const after = (await t.store.getCatalog('shop'))!;
+    expect(after.version).toBe(v1);
+    expect(await titlesAt(v1)).toEqual(['A1']);
+    expect((await t.store.getProduct(catalog.id, 'a'))!.title).toBe('A1');
+  });
+
+  it('an import interrupted while staging is failed on restart and changes nothing', async () => {
+    await publish([product('a', 'A1')]);
+    const id = await t.store.createImport(catalog.id, 'replace', 'csv', '2026-11-23T12:00:00.000Z');
+    await t.store.stageProducts(id, [{ product: product('x'), hash: 'h' }]);
+    // (the process dies here)
+    expect(await t.store.recoverInterruptedImports('2026-11-23T12:05:00.000Z')).toBe(1);
+    expect(t.db.prepare('SELECT count(*) AS n FROM staged_products').get()).toEqual({ n: 0 });
+    expect(t.db.prepare('SELECT status FROM imports WHERE id = ?').get(id)).toEqual({ status: 'failed' });
+    const live = (await t.store.getCatalog('shop'))!;
+    expect(await titlesAt(live.version)).toEqual(['A1']);
+  });
+
+  it('garbage collection drops closed versions only once no reader can be pinned to them', async () => {
+    await publish([product('a', 'A1')], 'replace', '2026-11-23T10:00:00.000Z');
+    const v2 = await publish([product('a', 'A2')], 'replace', '2026-11-23T10:00:00.000Z');
+    const v3 = await publish([product('a', 'A3')], 'replace', '2026-11-23T11:59:00.000Z');
+    const rows = () => (t.db.prepare('SELECT count(*) AS n FROM products').get() as { n: number }).n;
+    expect(rows()).toBe(3);
+    // v2 was published two hours ago: the row it closed (A1) can go; A2, closed by v3 a minute ago, stays.
+    await t.store.collectGarbage('2026-11-23T12:00:00.000Z');
+    expect(rows()).toBe(2);
+    expect(await titlesAt(v2)).toEqual(['A2']);
+    expect(await titlesAt(v3)).toEqual(['A3']);
+  });
+
+  it('records a price point only when the price changes', async () => {
+    await publish([product('a', 'A', 10)]);
+    await publish([product('a', 'A renamed', 10)]);
+    await publish([product('a', 'A renamed', 12)]);
+    const history = await t.store.priceHistory(catalog.id, 'a');
+    expect(history.map((p) => p.price_micros)).toEqual([10e6, 12e6]);
+  });
+
+  it('flags parents whose variants are visible', async () => {
+    const parent = product('tee');
+    const v1 = { ...product('tee-s'), item_group_id: 'tee', size: 'S' };
+    const version = await publish([parent, v1]);
+    const seen = [];
+    for await (const page of feedPages(t.store, catalog.id, version)) seen.push(...page);
+    expect(seen.map((p) => [p.id, p.has_variants])).toEqual([
+      ['tee', true],
+      ['tee-s', false],
+    ]);
+  });
+});
