@@ -3,11 +3,11 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../deps';
 import { AppError, badRequest, notFound } from '../errors';
-import { decodeContentEncoding, emptyStream, peekStream } from '../http/body';
+import { decodeContentEncoding, emptyStream } from '../http/body';
 import { IMPORT_MODES } from '../store/port';
 import type { Catalog } from './catalog';
 import { ImportTooLargeError, runImport, settle } from './import';
-import { detectFormat } from './parse';
+import { detectFormat, peekHead } from './parse';
 import { catalogDefaults, catalogPutSchema, catalogSettingsSchema, SLUG } from './settings-schema';
 import { fromMicros } from './money';
 
@@ -76,8 +76,8 @@ export function catalogRoutes() {
     if (Number.isFinite(declared) && declared > settings.maxUploadBytes) throw tooLarge(settings.maxUploadBytes);
 
     const decoded = decodeContentEncoding(c.req.raw.body ?? emptyStream(), c.req.header('content-encoding'));
-    const { head, stream } = await peekStream(decoded);
-    const format = detectFormat(c.req.header('content-type'), query.data.format, new TextDecoder().decode(head));
+    const { head, body: stream } = await peekHead(decoded);
+    const format = detectFormat(c.req.header('content-type'), query.data.format, head);
     if (!format) {
       throw new AppError(
         415,

@@ -16,14 +16,9 @@ import type { FeedDefinition } from './definition';
 import { checkFeedAccess, resolveFeedFile } from './feed-request';
 import { feedPages } from './pages';
 import { generateFeed } from './generate';
+import { CONTENT_TYPES } from './writers';
 import { hashText } from '../util/hash';
 import { writeThrough } from '../cache/blob-cache';
-
-const CONTENT_TYPES: Record<FeedFormat, string> = {
-  xml: 'application/xml; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  tsv: 'text/tab-separated-values; charset=utf-8',
-};
 
 /** Names the exact bytes of one feed version: catalog version, definition, format and base URL. */
 export function feedTag(catalog: Catalog, definition: FeedDefinition, format: FeedFormat, publicUrl: string): string {

@@ -59,16 +59,22 @@ export function readUrlList(raw: string | string[]): { urls: string[]; dropped: 
  * Intl.NumberFormat on every call. Bounded; money objects are copied out so no two
  * products share one.
  */
-const priceMemo = new Map<string, ParsedPrice>();
+const priceMemo = new Map<string, Map<string, ParsedPrice>>();
 export function parsePriceCached(raw: string, currency: string): ParsedPrice {
-  const key = `${currency}\u0000${raw}`;
-  let parsed = priceMemo.get(key);
+  let memo = priceMemo.get(currency);
+  if (memo === undefined) {
+    memo = new Map();
+    priceMemo.set(currency, memo);
+  }
+  let parsed = memo.get(raw);
   if (parsed === undefined) {
     parsed = parsePrice(raw, currency);
-    if (priceMemo.size >= 10_000) priceMemo.clear();
-    priceMemo.set(key, parsed);
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(raw, parsed);
   }
-  return parsed.ok ? { ...parsed, money: { ...parsed.money } } : parsed;
+  if (!parsed.ok) return parsed;
+  const money = { micros: parsed.money.micros, currency: parsed.money.currency };
+  return parsed.warning === undefined ? { ok: true, money } : { ok: true, money, warning: parsed.warning };
 }
 
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i;

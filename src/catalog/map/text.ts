@@ -6,6 +6,10 @@
  * feeds want plain text that any XML or CSV writer can emit.
  */
 
+import { decodeEntities } from '../parse/entities';
+
+export { decodeEntities };
+
 // C0 controls except \t \n \r, DEL, C1 controls, and the two non-characters XML forbids.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/g;
 // A surrogate half without its partner cannot be encoded in UTF-8 or XML.
@@ -73,46 +77,19 @@ export function looksLikeHtml(s: string): boolean {
   return s.includes('<') && /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|<!--/i.test(s);
 }
 
-const BLOCK_TAGS =
-  /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|thead|tbody|section|article|header|footer|blockquote|pre|hr|dt|dd|dl)\b[^>]*>/gi;
+// Block elements end a paragraph (a blank line); list items, rows and <br> end a line.
+const PARAGRAPH_END = /<\/(?:p|div|h[1-6]|ul|ol|dl|table|section|article|header|footer|blockquote|pre)\s*>|<hr\b[^>]*>/gi;
+const LINE_START = /<(?:p|div|h[1-6]|ul|ol|dl|table|section|article|header|footer|blockquote|pre|li|tr|dt|dd)\b[^>]*>|<br\b[^>]*>/gi;
 
-/** HTML to text: scripts, styles and comments dropped, block elements become line breaks. */
+/** HTML to text: scripts, styles and comments dropped, blocks and line breaks kept as newlines. */
 export function stripHtml(html: string): string {
   return html
     .replace(/<(script|style|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
     .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(BLOCK_TAGS, '\n')
+    .replace(PARAGRAPH_END, '\n\n')
+    .replace(LINE_START, '\n')
     .replace(/<\/?(?:td|th)\b[^>]*>/gi, ' ')
     .replace(/<\/?[a-z][^>]*>/gi, '');
-}
-
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', bull: '•', middot: '·',
-  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', sbquo: '‚', ldquo: '“',
-  rdquo: '”', bdquo: '„', laquo: '«', raquo: '»', copy: '©', reg: '®', trade: '™',
-  deg: '°', euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', times: '×',
-  divide: '÷', plusmn: '±', frac12: '½', frac14: '¼', frac34: '¾', sup2: '²', sup3: '³',
-  micro: 'µ', shy: '', zwj: '\u200d', zwnj: '\u200c', ensp: ' ', emsp: ' ', thinsp: ' ',
-  iexcl: '¡', iquest: '¿', szlig: 'ß', aelig: 'æ', AElig: 'Æ', oslash: 'ø', Oslash: 'Ø',
-  aring: 'å', Aring: 'Å', ccedil: 'ç', Ccedil: 'Ç', ntilde: 'ñ', Ntilde: 'Ñ', eth: 'ð',
-  thorn: 'þ', oelig: 'œ', OElig: 'Œ', dagger: '†', larr: '←', rarr: '→', check: '✓',
-};
-const ACCENTS: Record<string, string> = { acute: '\u0301', grave: '\u0300', circ: '\u0302', uml: '\u0308', tilde: '\u0303' };
-
-/** Numeric and the common named HTML entities; unknown names stay as written. */
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31});/gi, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '';
-    }
-    const named = NAMED[ref];
-    if (named !== undefined) return named;
-    // &eacute; &Uuml; &atilde; …: a base letter and a combining accent, composed.
-    const accent = /^([a-zA-Z])(acute|grave|circ|uml|tilde)$/.exec(ref);
-    if (accent) return (accent[1]! + ACCENTS[accent[2]!]!).normalize('NFC');
-    return whole;
-  });
 }
 
 /** URL path segment from a name, as Magento and most shops derive url keys. */

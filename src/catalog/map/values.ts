@@ -83,7 +83,8 @@ function withSlash(base: string): string {
  * dropped) or WooCommerce's `Clothing > Hoodies, Clothing > Tops` (first path).
  */
 export function categoryPath(value: string, separator: '/' | '>'): string {
-  const first = value.split(separator === '/' ? /,(?=[^,]*\/)/ : /,\s*/)[0] ?? '';
+  const paths = value.split(/\s*,\s*/);
+  const first = paths.find((p) => p.includes(separator)) ?? paths[0] ?? '';
   const parts = first
     .split(separator)
     .map((p) => p.trim())

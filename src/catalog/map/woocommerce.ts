@@ -130,6 +130,9 @@ export class WooCommerceMapper implements RowMapper {
       };
       if (wooId) this.parents.set(wooId, info);
       if (get('sku')) this.parents.set(get('sku'), info);
+      // WooCommerce keeps prices on the variations: a priceless parent is only their group,
+      // and feeds never show a parent anyway.
+      if (!get('regular_price') && !get('sale_price')) return [];
     }
     return [{ line: record.line, input: b.input, warnings: [] }];
   }

@@ -35,26 +35,41 @@ export async function* cappedChunks(body: ReadableStream<Uint8Array>, maxBytes: 
 }
 
 export interface OpenedBody {
-  encoding: TextEncodingName;
+  /** a TextEncodingName, or the label an XML declaration gave (`ISO-8859-1`) */
+  encoding: string;
   /** The body with its byte order mark removed. */
   chunks: AsyncGenerator<Uint8Array>;
 }
 
-/** Reads just enough of the body to know its encoding; the returned chunks replay those bytes. */
-export async function openBody(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<OpenedBody> {
+/**
+ * Reads just enough of the body to know its encoding; the returned chunks replay those
+ * bytes. For XML without a BOM, the declaration's `encoding="…"` counts, as XML says.
+ */
+export async function openBody(body: ReadableStream<Uint8Array>, maxBytes: number, opts: { xml?: boolean } = {}): Promise<OpenedBody> {
   const source = cappedChunks(body, maxBytes);
   let head: Uint8Array = new Uint8Array(0);
-  while (head.byteLength < 4) {
+  const enough = () => head.byteLength >= (opts.xml ? 256 : 4) || (opts.xml === true && head.includes(0x3e /* > */));
+  while (!enough()) {
     const next = await source.next();
     if (next.done) break;
     head = concat(head, next.value);
   }
-  const { encoding, bomLength } = sniffEncoding(head);
+  const sniffed = sniffEncoding(head);
+  const encoding = sniffed.bomLength === 0 && sniffed.encoding === 'utf-8' && opts.xml ? (declaredEncoding(head) ?? 'utf-8') : sniffed.encoding;
   async function* replay(): AsyncGenerator<Uint8Array> {
-    if (head.byteLength > bomLength) yield head.subarray(bomLength);
+    if (head.byteLength > sniffed.bomLength) yield head.subarray(sniffed.bomLength);
     yield* source;
   }
   return { encoding, chunks: replay() };
+}
+
+/** `<?xml version="1.0" encoding="ISO-8859-1"?>` → `iso-8859-1`; null for none or UTF-8. */
+function declaredEncoding(head: Uint8Array): string | null {
+  let ascii = '';
+  for (let i = 0; i < head.length && i < 256; i++) ascii += String.fromCharCode(head[i]!);
+  const m = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(ascii);
+  const label = m?.[1]?.toLowerCase();
+  return !label || label === 'utf-8' || label === 'utf8' ? null : label;
 }
 
 export function sniffEncoding(head: Uint8Array): { encoding: TextEncodingName; bomLength: number } {
@@ -73,8 +88,13 @@ export function sniffEncoding(head: Uint8Array): { encoding: TextEncodingName; b
  * `stream: true`). UTF-16 BE is byte-swapped to LE first: every runtime's TextDecoder has
  * LE, not every one (Workers) promises BE.
  */
-export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: TextEncodingName): AsyncGenerator<string> {
-  const decoder = new TextDecoder(encoding === 'utf-16be' ? 'utf-16le' : encoding, { fatal: true });
+export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: string): AsyncGenerator<string> {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(encoding === 'utf-16be' ? 'utf-16le' : encoding, { fatal: true });
+  } catch {
+    throw new ImportFileError(`the file says it is in encoding "${encoding}", which cannot be read here; save it as UTF-8`, 1);
+  }
   const swap = encoding === 'utf-16be' ? byteSwapper() : null;
   let lines = 1;
   const decode = (bytes: Uint8Array | undefined, last: boolean): string => {
@@ -99,7 +119,7 @@ export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: T
 }
 
 /** The lines a chunk starts with before its first undecodable byte, for the error message. */
-function newlinesBeforeBadByte(bytes: Uint8Array, encoding: TextEncodingName): number {
+function newlinesBeforeBadByte(bytes: Uint8Array, encoding: string): number {
   const text = new TextDecoder(encoding === 'utf-16be' ? 'utf-16le' : encoding).decode(bytes);
   const bad = text.indexOf('\ufffd');
   return countNewlines(bad < 0 ? text : text.slice(0, bad));

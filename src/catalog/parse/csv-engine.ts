@@ -32,6 +32,7 @@ export class CsvEngine {
   private readonly wrap: ((bytes: Uint8Array) => unknown) | null;
   private readonly encoder = new TextEncoder();
   private failure: CsvError | Error | null = null;
+  private wrote = false;
 
   constructor(options: CsvEngineOptions) {
     this.parser = parse({
@@ -55,6 +56,8 @@ export class CsvEngine {
 
   /** Parses a chunk; returns the records it completed. */
   write(text: string): string[][] {
+    if (text === '') return [];
+    this.wrote = true;
     if (this.wrap) this.parser.write(this.wrap(this.encoder.encode(text)));
     else this.parser.write(text);
     return this.drain();
@@ -62,6 +65,9 @@ export class CsvEngine {
 
   /** Parses what is left (a last line without a newline); returns its records. */
   end(): string[][] {
+    // Ending a parser that never saw a byte makes the bundled stream polyfill call a
+    // missing destroy(): there is nothing to flush anyway.
+    if (!this.wrote) return [];
     this.parser.end();
     return this.drain();
   }

@@ -32,7 +32,7 @@ export async function* readDelimited(text: AsyncIterable<string>, format: 'csv' 
   let nextLine = 1; // line the next record starts on
   let sawCr = false; // until a chunk has a CR, fields need checking for LF only
 
-  /** Line-numbers the records of a chunk and pairs them with the header. */
+  /** Line-numbers the records csv-parse completed and pairs them with the header. */
   const take = (records: string[][], out: RawRecord[]): RawRecord[] => {
     for (const raw of records) {
       const line = nextLine;
@@ -64,29 +64,20 @@ export async function* readDelimited(text: AsyncIterable<string>, format: 'csv' 
     throw new ImportFileError(`CSV parse error: ${err.message}`, nextLine);
   };
 
-  // Records are yielded one by one from a plain loop: `yield*` over a nested generator
-  // would add a promise per record.
-  let batch: RawRecord[] = [];
-  if (head !== '') {
-    sawCr = head.includes('\r');
-    const records = engine.write(head);
+  // Records are yielded from a plain loop: `yield*` over a nested generator would add a
+  // promise per record.
+  let chunk: string | null = head;
+  while (chunk !== null) {
+    if (!sawCr && chunk.includes('\r')) sawCr = true;
+    const records = engine.write(chunk);
     failIfBroken();
-    batch = take(records, []);
-    for (const record of batch) yield record;
-  }
-  for (;;) {
+    for (const record of take(records, [])) yield record;
     const next = await iterator.next();
-    if (next.done) break;
-    if (!sawCr && next.value.includes('\r')) sawCr = true;
-    const records = engine.write(next.value);
-    failIfBroken();
-    batch = take(records, []);
-    for (const record of batch) yield record;
+    chunk = next.done ? null : next.value;
   }
   const records = engine.end();
   failIfBroken();
-  batch = take(records, []);
-  for (const record of batch) yield record;
+  for (const record of take(records, [])) yield record;
   if (header === null) throw new ImportFileError('the file is empty: expected a header row');
 }
 

@@ -51,6 +51,8 @@ export function detectFormat(
 export function sniffFormat(head: string): ImportFormat | null {
   const text = head.replace(/^\ufeff/, '').trimStart();
   if (text === '') return null;
+  // NUL bytes mean a binary file (a spreadsheet, an archive, an image): no text format fits.
+  if (text.includes('\u0000')) return null;
   const first = text[0];
   if (first === '<') return 'xml';
   if (first === '[') return 'json';

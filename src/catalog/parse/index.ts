@@ -26,7 +26,7 @@ export interface ReadOptions {
 export function readRecords(body: ReadableStream<Uint8Array>, format: ImportFormat, opts: ReadOptions): AsyncGenerator<RawRecord> {
   // The format reader's generator is returned as it is, not re-yielded: every async
   // generator layer costs a promise per record, which shows at 100k records.
-  const text = bodyText(body, opts.maxBytes);
+  const text = bodyText(body, opts.maxBytes, format === 'xml');
   switch (format) {
     case 'csv':
     case 'tsv':
@@ -41,7 +41,7 @@ export function readRecords(body: ReadableStream<Uint8Array>, format: ImportForm
 }
 
 /** The body as text chunks; the stream is only touched once the reader asks for text. */
-async function* bodyText(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<string> {
-  const { encoding, chunks } = await openBody(body, maxBytes);
+async function* bodyText(body: ReadableStream<Uint8Array>, maxBytes: number, xml: boolean): AsyncGenerator<string> {
+  const { encoding, chunks } = await openBody(body, maxBytes, { xml });
   yield* decodeText(chunks, encoding);
 }

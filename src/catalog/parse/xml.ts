@@ -11,6 +11,7 @@
  * says a parser must, which also keeps line counting exact.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { decodeEntities } from './entities';
 import { ImportFileError } from './errors';
 import { emptyFields, type RawRecord } from './types';
 
@@ -29,7 +30,18 @@ const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   processEntities: true,
-  htmlEntities: true,
+  // Our own decoder for `&amp;`, `&#233;`, `&eacute;`…: the built-in one (htmlEntities)
+  // rebuilds its entity tables on every parse() call, which made up half the time of
+  // parsing an item. DOCTYPE is refused before parsing, so no entity can be declared.
+  entityDecoder: {
+    decode: decodeEntities,
+    reset() {},
+    setXmlVersion() {},
+    setExternalEntities() {},
+    addInputEntities() {
+      throw new Error('entity declarations are not accepted');
+    },
+  },
   removeNSPrefix: false,
   // untrimmed, so `T &amp; <![CDATA[a]]>` keeps its space; values are trimmed later
   trimValues: false,
@@ -245,21 +257,34 @@ function parseItem(xml: string, itemName: string, line: number): RawRecord {
 
 /** Element values: strings, string[] for repeatable elements, objects for nested ones (g:shipping). */
 function itemFields(item: unknown): Record<string, unknown> {
-  const fields = emptyFields();
+  // A plain object is safe here: fast-xml-parser refuses __proto__ and constructor as names.
+  const fields: Record<string, unknown> = {};
   if (item === null || typeof item !== 'object') return fields;
-  const fromGoogle = new Set<string>();
-  for (const [name, value] of Object.entries(item as Record<string, unknown>)) {
-    if (name.startsWith('@_') || name === '#text') continue;
+  let fromGoogle: Set<string> | null = null;
+  for (const name of Object.keys(item)) {
+    if (name.charCodeAt(0) === 64 /* @ */ || name === '#text') continue;
+    const value = (item as Record<string, unknown>)[name];
     const key = localName(name);
     const prefixed = key !== name;
-    if (fromGoogle.has(key) && !prefixed) continue; // `g:x` already won over `x`
+    if (!prefixed && fromGoogle?.has(key)) continue; // `g:x` already won over `x`
     const values = Array.isArray(value) ? value : [value];
     if (key === 'link') fields[key] = preferredLink(values);
     else if (REPEATABLE.has(key)) fields[key] = values.map((v) => elementValue(key, v));
-    else fields[key] = values.map((v) => elementValue(key, v)).find((v) => v !== '') ?? '';
-    if (prefixed) fromGoogle.add(key);
+    else fields[key] = firstValue(key, values);
+    if (prefixed) (fromGoogle ??= new Set()).add(key);
   }
   return fields;
+}
+
+/** A repeated element where one value is expected: the first non-empty one. */
+function firstValue(key: string, values: unknown[]): string | Record<string, string> {
+  let first: string | Record<string, string> = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = elementValue(key, values[i]);
+    if (v !== '') return v;
+    if (i === 0) first = v;
+  }
+  return first;
 }
 
 /**
