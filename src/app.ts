@@ -9,6 +9,11 @@ import { feedAdminRoutes } from './feeds/admin-routes';
 import { feedRoutes } from './feeds/routes';
 import { adminAuth } from './http/admin-auth';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { audienceRoutes } from './insights/audience-routes';
+import { labelRoutes } from './insights/label-routes';
+import { recsRoutes } from './insights/recs-routes';
+import { signalAdminRoutes } from './signals/admin-routes';
+import { collectRoutes } from './signals/collect-routes';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -32,9 +37,14 @@ export function createApp(deps: AppDeps) {
   admin.use(adminAuth({ token: () => deps.settings.adminToken }));
   admin.route('/catalogs', catalogRoutes());
   admin.route('/catalogs', feedAdminRoutes());
+  admin.route('/catalogs', labelRoutes());
+  admin.route('/catalogs', audienceRoutes());
+  admin.route('/catalogs', signalAdminRoutes());
   app.route('/admin', admin);
 
   app.route('/feeds', feedRoutes());
+  app.route('/recs', recsRoutes());
+  app.route('/', collectRoutes());
   return app;
 }
 

@@ -3,15 +3,23 @@
  * runtime-specific codecs only through these, so Node and Workers wire different parts
  * into the same app.
  */
+import type { Context } from 'hono';
 import type { BlobCache } from './cache/blob-cache';
 import type { Settings } from './env';
 import type { FeedDefinition } from './feeds/definition';
+import type { InsightStore } from './insights/port';
+import type { RateLimit } from './signals/rate-limit';
+import type { SignalStore } from './signals/port';
 import type { Store } from './store/port';
 
 export type Encoding = 'br' | 'gzip';
 
 export interface AppDeps {
   store: Store;
+  /** performance labels, recommendations, audiences (src/insights), on the same database as `store` */
+  insights: InsightStore;
+  /** visitor events, consent counts, erasure and retention (src/signals), on the same database as `store` */
+  signals: SignalStore;
   clock: () => Date;
   settings: Pick<Settings, 'adminToken' | 'publicUrl' | 'signingKey' | 'maxUploadBytes'>;
   feeds: readonly FeedDefinition[];
@@ -24,6 +32,13 @@ export interface AppDeps {
   blobCache?: BlobCache;
   /** Keep background work (fetch logging) alive past the response: Workers' ctx.waitUntil. */
   background?: (work: Promise<unknown>) => void;
+  /**
+   * The caller's address, for the per-IP rate limit on /collect, /px.gif and /forget. Default:
+   * `cf-connecting-ip`, else the first `x-forwarded-for` hop; Node adds the socket address.
+   */
+  clientIp?: (c: Context) => string | undefined;
+  /** That limit, per instance (in memory); default 50/s with bursts of 200; null turns it off. */
+  collectRateLimit?: RateLimit | null;
 }
 
 export type AppEnv = { Variables: { deps: AppDeps } };

@@ -4,46 +4,13 @@ import type { Catalog } from '../src/catalog/catalog';
 import type { Product } from '../src/catalog/product';
 import { feedPages } from '../src/feeds/pages';
 import { makeTestApp, type TestApp } from './helpers/app';
+import { makeProduct } from './helpers/products';
 
 let t: TestApp;
 let catalog: Catalog;
 
 function product(id: string, title = `Product ${id}`, price = 10): Product {
-  return {
-    id,
-    title,
-    description: 'd',
-    link: `https://shop.example.com/${id}`,
-    image_link: `https://shop.example.com/${id}.jpg`,
-    additional_image_link: [],
-    availability: 'in_stock',
-    availability_date: null,
-    price: { micros: price * 1e6, currency: 'EUR' },
-    sale_price: null,
-    sale_price_effective_date: null,
-    brand: 'B',
-    gtin: null,
-    mpn: 'M',
-    identifier_exists: null,
-    condition: 'new',
-    google_product_category: null,
-    product_type: null,
-    item_group_id: null,
-    color: null,
-    size: null,
-    gender: null,
-    age_group: null,
-    material: null,
-    pattern: null,
-    quantity: null,
-    shipping: [],
-    custom_label_0: null,
-    custom_label_1: null,
-    custom_label_2: null,
-    custom_label_3: null,
-    custom_label_4: null,
-    extra: {},
-  };
+  return makeProduct({ id, title, price: { micros: price * 1e6, currency: 'EUR' } });
 }
 
 async function publish(products: Product[], mode: 'replace' | 'upsert' = 'replace', now = '2026-11-23T12:00:00.000Z') {

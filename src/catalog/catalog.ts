@@ -22,6 +22,12 @@ export interface Catalog {
   max_drop_share: number;
   /** Bumped on every published change (import or settings); feeds pin it and derive their ETag from it. */
   version: number;
+  /**
+   * The performance label set feeds read (src/insights); bumped by each label refresh and pinned
+   * per feed response like `version`. Optional: absent on catalogs built outside the store.
+   */
+  labels_version?: number;
+  labels_refreshed_at?: string | null;
   created_at: string;
   updated_at: string;
 }

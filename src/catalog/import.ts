@@ -8,8 +8,8 @@
 import type { Store, ImportMode, ImportReport, ImportChanges } from '../store/port';
 import type { Catalog, Issue } from './catalog';
 import type { Product } from './product';
-import { readProducts } from './read-products';
-import { readRecords, ImportFileError, TooLargeError, type ImportFormat } from './parse';
+import { readProductBatches } from './read-products';
+import { readRecords, ImportFileError, TooLargeError, unpinned, type ImportFormat } from './parse';
 import { createRowMapper } from './map';
 import { productHash } from './validate';
 
@@ -156,38 +156,45 @@ async function stageProducts(
     batch = [];
     opts.onProgress?.(report.counts.rows);
   };
-  for await (const event of readProducts(body, {
+  const events = readProductBatches(body, {
     format: opts.format,
     currency: catalog.currency,
     baseLink: catalog.link,
     maxBytes: opts.maxBytes,
-  })) {
-    if (event.kind === 'product') {
-      report.counts.rows++;
-      report.counts.valid++;
-      warnings.add(event.warnings);
-      const first = seen.get(event.product.id);
-      if (first !== undefined) {
-        report.counts.valid--;
-        warnings.add([
-          {
-            line: event.line,
-            field: 'id',
-            reason: `duplicate id: this row replaces the one on line ${first}`,
-            value: event.product.id,
-          },
-        ]);
-      } else seen.set(event.product.id, event.line);
-      batch.push({ product: event.product, hash: productHash(event.product) });
-      if (batch.length >= STAGE_BATCH) await flush();
-    } else if (event.kind === 'invalid') {
-      report.counts.rows++;
-      report.counts.invalid++;
-      errors.add(event.issues);
-    } else {
-      await flush();
-      warnings.add(event.issues);
-      if (event.links.length) await store.applyVariantLinks(importId, event.links);
+  });
+  // Events come a chunk's worth at a time: a promise per event adds up at 100k rows.
+  for await (const chunk of events) {
+    for (const event of chunk) {
+      if (event.kind === 'product') {
+        report.counts.rows++;
+        report.counts.valid++;
+        warnings.add(event.warnings);
+        const first = seen.get(event.product.id);
+        if (first !== undefined) {
+          report.counts.valid--;
+          warnings.add([
+            {
+              line: event.line,
+              field: 'id',
+              reason: `duplicate id: this row replaces the one on line ${first}`,
+              value: event.product.id,
+            },
+          ]);
+        } else {
+          // kept for the whole file: a copy that does not keep the row's text alive
+          seen.set(unpinned(event.product.id), event.line);
+        }
+        batch.push({ product: event.product, hash: productHash(event.product) });
+        if (batch.length >= STAGE_BATCH) await flush();
+      } else if (event.kind === 'invalid') {
+        report.counts.rows++;
+        report.counts.invalid++;
+        errors.add(event.issues);
+      } else {
+        await flush();
+        warnings.add(event.issues);
+        if (event.links.length) await store.applyVariantLinks(importId, event.links);
+      }
     }
   }
   await flush();

@@ -1,13 +1,13 @@
 /**
  * An uploaded file to validated products, streamed: read a record, map it, validate it,
- * hand it on. Nothing here collects products, so the caller can stage them in batches
- * while the upload is still arriving. Variant links come last, in the `done` event,
+ * hand it on. Nothing here collects more than one chunk's products, so the caller can stage
+ * them in batches while the upload is still arriving. Variant links come last, in the `done` event,
  * because a variant's parent may be further down the file.
  */
 import type { VariantLink } from '../store/port';
 import type { Issue } from './catalog';
 import { createRowMapper, type Dialect, type MappedRow } from './map';
-import { readRecords, type ImportFormat } from './parse';
+import { readRecordBatches, type ImportFormat } from './parse';
 import type { Product } from './product';
 import { validateProduct } from './validate';
 
@@ -31,17 +31,30 @@ export interface ReadProductsOptions {
  * whole, possibly after some events were yielded: callers must not publish in that case.
  */
 export async function* readProducts(body: ReadableStream<Uint8Array>, opts: ReadProductsOptions): AsyncGenerator<ProductEvent> {
+  for await (const events of readProductBatches(body, opts)) for (const event of events) yield event;
+}
+
+/**
+ * The same events in batches (a batch per chunk of a CSV or TSV file), for importers: every
+ * async generator a record passes through costs a promise per record.
+ */
+export async function* readProductBatches(body: ReadableStream<Uint8Array>, opts: ReadProductsOptions): AsyncGenerator<ProductEvent[]> {
   const mapper = createRowMapper({ currency: opts.currency, baseLink: opts.baseLink });
-  for await (const record of readRecords(body, opts.format, { maxBytes: opts.maxBytes })) {
-    if ('error' in record) {
-      yield { kind: 'invalid', line: record.line, issues: [{ line: record.line, reason: record.error }] };
-      continue;
+  for await (const records of readRecordBatches(body, opts.format, { maxBytes: opts.maxBytes })) {
+    const events: ProductEvent[] = [];
+    for (const record of records) {
+      if ('error' in record) {
+        events.push({ kind: 'invalid', line: record.line, issues: [{ line: record.line, reason: record.error }] });
+        continue;
+      }
+      for (const row of mapper.map(record)) events.push(toEvent(row, opts.currency));
     }
-    for (const row of mapper.map(record)) yield toEvent(row, opts.currency);
+    if (events.length > 0) yield events;
   }
   const end = mapper.finish();
-  for (const row of end.rows) yield toEvent(row, opts.currency);
-  yield { kind: 'done', links: end.links, issues: end.issues, dialect: mapper.dialect };
+  const events = end.rows.map((row) => toEvent(row, opts.currency));
+  events.push({ kind: 'done', links: end.links, issues: end.issues, dialect: mapper.dialect });
+  yield events;
 }
 
 function toEvent(row: MappedRow, currency: string): ProductEvent {

@@ -15,7 +15,7 @@ import { catalogDefaults, catalogSettingsSchema } from '../catalog/settings-sche
 import { parseSettings } from '../env';
 import { builtinDefinitions } from '../feeds/definitions-bundle';
 import { generateFeed } from '../feeds/generate';
-import { feedPages } from '../feeds/pages';
+import { catalogFeedPages } from '../feeds/pages';
 import { IMPORT_MODES, type ImportMode } from '../store/port';
 import { textStream } from '../util/streams';
 import { openNodeStore } from '../runtime/node-parts';
@@ -125,7 +125,7 @@ async function feedCommand(args: string[]): Promise<void> {
     const catalog = await store.getCatalog(slug);
     if (!catalog) fail(`no catalog "${slug}" in ${dbFile()}`);
     const settings = parseSettings({ ...process.env, ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? 'x'.repeat(16) });
-    const chunks = generateFeed(feedPages(store, catalog.id, catalog.version), {
+    const chunks = generateFeed(catalogFeedPages(store, catalog), {
       catalog,
       definition,
       format: (values.format as typeof definition.format | undefined) ?? definition.format,

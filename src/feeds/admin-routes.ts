@@ -7,7 +7,7 @@ import { getChannel } from './channels';
 import { DiagnosticsCollector } from './diagnostics';
 import { findDefinition } from './feed-request';
 import { generateFeed } from './generate';
-import { feedPages } from './pages';
+import { catalogFeedPages } from './pages';
 
 export function feedAdminRoutes() {
   const app = new Hono<AppEnv>();
@@ -54,7 +54,8 @@ export function feedAdminRoutes() {
     const deps = c.get('deps');
     const definition = findDefinition(deps, c.req.param('feed'));
     const diagnostics = new DiagnosticsCollector();
-    const chunks = generateFeed(feedPages(deps.store, catalog.id, catalog.version), {
+    const pages = catalogFeedPages(deps.store, catalog);
+    const chunks = generateFeed(pages, {
       catalog,
       definition,
       format: definition.format,

@@ -7,7 +7,8 @@
  * See feeds/README.md for the format with examples.
  */
 import { z } from 'zod';
-import { AVAILABILITIES, CONDITIONS } from '../catalog/product';
+import { AVAILABILITIES, CONDITIONS, CUSTOM_LABEL_KEYS } from '../catalog/product';
+import { LABELS } from '../insights/labels';
 import { CHANNEL_NAMES, FEED_FORMATS } from './channels/channel';
 import { CHANNELS } from './channels/index';
 import { ENUM_FIELDS, isEnumField, isReadableField, isWritableField } from './fields';
@@ -97,13 +98,30 @@ export const ruleSchema = z.union(
     z.strictObject({ set: writableField, value: z.string().nullable(), when }),
     /** shorten at a word boundary */
     z.strictObject({ truncate: writableField, max: z.int().positive(), when }),
+    /**
+     * the first performance label (src/insights/labels.ts) the product has, in the order
+     * listed; the custom label is left as it is when the product has none of them
+     */
+    z.strictObject({
+      set: z.enum(CUSTOM_LABEL_KEYS),
+      from_labels: z
+        .array(z.enum(LABELS))
+        .min(1)
+        .refine((list) => new Set(list).size === list.length, 'a label is listed twice'),
+      when,
+    }),
   ],
   {
-    error:
-      'a rule is one of {set, from}, {set, default}, {set, template}, {set, value} or {truncate, max}, each with an optional when',
+    error: (issue) =>
+      typeof issue.input === 'object' && issue.input !== null && 'from_labels' in issue.input
+        ? `{set, from_labels} sets custom_label_0 … custom_label_4 from a list of distinct labels: ${LABELS.join(', ')}`
+        : 'a rule is one of {set, from}, {set, default}, {set, template}, {set, value}, {set, from_labels} or {truncate, max}, each with an optional when',
   },
 );
 export type FeedRule = z.output<typeof ruleSchema>;
+
+/** Google's limit on a custom label's value; longer values are cut (with a warning) by the channel check. */
+export const CUSTOM_LABEL_MAX_CHARS = 100;
 
 export const FEED_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -144,6 +162,12 @@ export const definitionSchema = z
       }
       if ('truncate' in rule && isEnumField(field))
         ctx.addIssue({ code: 'custom', path: ['rules', i], message: `${field} cannot be truncated` });
+      if (field.startsWith('custom_label_') && typeof fixed === 'string' && Array.from(fixed).length > CUSTOM_LABEL_MAX_CHARS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i],
+          message: `${field} values are at most ${CUSTOM_LABEL_MAX_CHARS} characters (Google's limit)`,
+        });
     });
   });
 

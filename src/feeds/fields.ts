@@ -14,6 +14,7 @@ import {
   type Money,
   type Product,
 } from '../catalog/product';
+import type { ProductPerformance } from '../store/port';
 
 /** Free-text attributes a rule may write. `id` is not among them: the pixel sends the id as
  * `content_ids`, so a feed that rewrote it would stop matching the shop's events. */
@@ -61,9 +62,42 @@ const READ_ONLY_FIELDS = [
   'additional_image_link',
 ] as const;
 
+/**
+ * Visitor activity from the label refresh the feed is pinned to (src/insights), read-only.
+ * `performance.labels` reads as `bestseller,price_drop`; the counts as numbers. All read as
+ * empty (numbers as null) for a product without performance (before the first refresh).
+ */
+export const PERFORMANCE_COUNTS = [
+  'views_7d',
+  'views_30d',
+  'carts_7d',
+  'carts_30d',
+  'purchases_7d',
+  'purchases_30d',
+] as const satisfies ReadonlyArray<keyof ProductPerformance>;
+const PERFORMANCE_PREFIX = 'performance.';
+const PERFORMANCE_FIELDS = ['labels', ...PERFORMANCE_COUNTS].map((k) => `${PERFORMANCE_PREFIX}${k}`);
+
+/** Rules run on a copy of a FeedProduct typed as Product; performance rides along on it. */
+function performanceOf(p: Product): ProductPerformance | null {
+  return (p as Product & { performance?: ProductPerformance | null }).performance ?? null;
+}
+
+function performanceCount(name: string): ((p: Product) => number | null) | null {
+  if (!name.startsWith(PERFORMANCE_PREFIX)) return null;
+  const key = name.slice(PERFORMANCE_PREFIX.length) as (typeof PERFORMANCE_COUNTS)[number];
+  if (!(PERFORMANCE_COUNTS as readonly string[]).includes(key)) return null;
+  return (p) => performanceOf(p)?.[key] ?? null;
+}
+
 const NON_NULL_TEXT = new Set<string>(['title', 'description', 'link']);
 const TEXT_SET = new Set<string>(TEXT_FIELDS);
-const READABLE = new Set<string>([...TEXT_FIELDS, ...Object.keys(ENUM_FIELDS), ...READ_ONLY_FIELDS]);
+const READABLE = new Set<string>([
+  ...TEXT_FIELDS,
+  ...Object.keys(ENUM_FIELDS),
+  ...READ_ONLY_FIELDS,
+  ...PERFORMANCE_FIELDS,
+]);
 
 const EXTRA_PREFIX = 'extra.';
 
@@ -138,6 +172,15 @@ export function textReader(name: string): TextReader {
       return (p) => (p.identifier_exists === null ? '' : p.identifier_exists ? 'yes' : 'no');
     case 'additional_image_link':
       return (p) => p.additional_image_link.join(',');
+    case 'performance.labels':
+      return (p) => performanceOf(p)?.labels.join(',') ?? '';
+  }
+  const count = performanceCount(name);
+  if (count !== null) {
+    return (p) => {
+      const n = count(p);
+      return n === null ? '' : String(n);
+    };
   }
   const reader = Object.hasOwn(STRING_READERS, name) ? STRING_READERS[name as StringKey] : undefined;
   if (!reader) throw new Error(`unknown field "${name}"`);
@@ -154,6 +197,8 @@ export function numberReader(name: string): NumberReader {
     case 'quantity':
       return (p) => p.quantity;
   }
+  const count = performanceCount(name);
+  if (count !== null) return count;
   const text = textReader(name);
   return (p) => {
     const raw = text(p).trim();

@@ -16,6 +16,7 @@ import { getChannel } from './channels/index';
 import type { FeedDefinition } from './definition';
 import type { DiagnosticsCollector } from './diagnostics';
 import { compileFilter, failedClause, type FilterClause } from './filter';
+import { customLabelTracker } from './label-limits';
 import { applyRules, compileRules, type CompiledRules } from './rules';
 import { createWriter } from './writers/index';
 
@@ -63,6 +64,8 @@ export async function* generateFeed(pages: AsyncIterable<FeedProduct[]>, ctx: Fe
     description: `${catalog.title}: products for ${channel.label}`,
   });
   const now = ctx.now.getTime();
+  // Google's 1,000-values-per-custom-label limit, checked only when someone reads diagnostics.
+  const labelLimits = diagnostics && channel.name === 'google' ? customLabelTracker() : null;
 
   yield writer.header();
 
@@ -101,8 +104,9 @@ export async function* generateFeed(pages: AsyncIterable<FeedProduct[]>, ctx: Fe
       if (diagnostics) {
         diagnostics.productEmitted();
         const expired = saleEnded(result.product, now);
-        if (ruleWarnings !== null || expired !== null || result.warnings.length > 0) {
-          const all = [...(ruleWarnings ?? []), ...result.warnings];
+        const tooMany = labelLimits?.(result.product) ?? null;
+        if (ruleWarnings !== null || expired !== null || tooMany !== null || result.warnings.length > 0) {
+          const all = [...(ruleWarnings ?? []), ...result.warnings, ...(tooMany ?? [])];
           if (expired !== null) all.push(expired);
           diagnostics.warned(stored.id, all);
         }

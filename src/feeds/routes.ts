@@ -14,15 +14,25 @@ import { textStream } from '../util/streams';
 import type { FeedFormat } from './channels/channel';
 import type { FeedDefinition } from './definition';
 import { checkFeedAccess, resolveFeedFile } from './feed-request';
-import { feedPages } from './pages';
+import { catalogFeedPages } from './pages';
 import { generateFeed } from './generate';
 import { CONTENT_TYPES } from './writers';
 import { hashText } from '../util/hash';
 import { writeThrough } from '../cache/blob-cache';
 
-/** Names the exact bytes of one feed version: catalog version, definition, format and base URL. */
+/**
+ * Names the exact bytes of one feed version: catalog version, performance label set,
+ * definition, format and base URL. A label refresh changes custom labels, so it changes the tag.
+ */
 export function feedTag(catalog: Catalog, definition: FeedDefinition, format: FeedFormat, publicUrl: string): string {
-  return `${hashText(`${catalog.id}|${catalog.version}|${format}|${publicUrl}|${JSON.stringify(definition)}`)}-v${catalog.version}`;
+  const labels = catalog.labels_version ?? 0;
+  return `${hashText(`${catalog.id}|${catalog.version}|${labels}|${format}|${publicUrl}|${JSON.stringify(definition)}`)}-v${catalog.version}.${labels}`;
+}
+
+/** The later of the catalog's last change and its last label refresh. */
+function lastChange(catalog: Catalog): string {
+  const refreshed = catalog.labels_refreshed_at;
+  return refreshed && refreshed > catalog.updated_at ? refreshed : catalog.updated_at;
 }
 
 /** If-None-Match matches when any listed tag names the same content, whatever its encoding suffix. */
@@ -44,11 +54,12 @@ export function feedRoutes() {
 
     const tag = feedTag(catalog, definition, format, deps.settings.publicUrl);
     const etag = `"${tag}"`;
-    const lastModified = new Date(catalog.updated_at).toUTCString();
+    const lastModified = new Date(lastChange(catalog)).toUTCString();
     c.header('Cache-Control', isProtected ? 'private, no-cache' : 'public, max-age=300, must-revalidate');
     c.header('Last-Modified', lastModified);
     c.header('Vary', 'Accept-Encoding');
     c.header('X-Catalog-Version', String(catalog.version));
+    c.header('X-Labels-Version', String(catalog.labels_version ?? 0));
     logFetch(deps, catalog, definition.name, c.req.header('user-agent') ?? '', 200);
 
     const inm = c.req.header('if-none-match');
@@ -78,7 +89,9 @@ export function feedRoutes() {
       return c.body(cached.body, 200);
     }
 
-    const chunks = generateFeed(feedPages(deps.store, catalog.id, catalog.version), {
+    // Pinned with the catalog version: a refresh mid-stream does not mix two label sets.
+    const pages = catalogFeedPages(deps.store, catalog);
+    const chunks = generateFeed(pages, {
       catalog,
       definition,
       format,

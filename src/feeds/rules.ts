@@ -3,6 +3,8 @@
  * before the channel check (so a rule can fill a missing brand and save the item).
  */
 import type { Product } from '../catalog/product';
+import { firstLabel } from '../insights/labels';
+import type { ProductPerformance } from '../store/port';
 import type { Finding } from './channels/channel';
 import { compileCondition, type Predicate } from './condition';
 import type { FeedRule } from './definition';
@@ -36,6 +38,18 @@ export function compileRules(rules: readonly FeedRule[] | undefined): CompiledRu
       return { field: rule.set, when, value: (p) => (own(p).trim() === '' ? fallback : null) };
     }
     if ('template' in rule) return { field: rule.set, when, value: compileTemplate(rule.template) };
+    if ('from_labels' in rule) {
+      const priority = rule.from_labels;
+      return {
+        field: rule.set,
+        when,
+        value: (p) => {
+          // Rules see a copy of the FeedProduct; its performance comes from the pinned label set.
+          const performance = (p as Product & { performance?: ProductPerformance | null }).performance;
+          return performance ? firstLabel(performance.labels, priority) : null;
+        },
+      };
+    }
     const fixed = rule.value ?? '';
     return { field: rule.set, when, value: () => fixed };
   });

@@ -7,13 +7,18 @@ import { dirname, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type Database from 'better-sqlite3';
+import type { Context } from 'hono';
 import type { AppDeps } from '../deps';
 import type { Settings } from '../env';
 import { builtinDefinitions } from '../feeds/definitions-bundle';
 import { betterSqliteDriver, openSqlite } from '../store/drivers/better-sqlite3';
 import type { Store } from '../store/port';
-import type { Migration } from '../store/sql';
+import { createInsightStore } from '../store/insights-sql';
+import { createSignalStore } from '../store/signals-sql';
+import { headerClientIp } from '../signals/http';
+import type { Migration, SqlDriver } from '../store/sql';
 import { createSqlStore } from '../store/sql-store';
 import { fileBlobCache } from './file-blob-cache';
 
@@ -32,11 +37,26 @@ export interface NodeStore {
   close(): void;
 }
 
+/**
+ * The driver each store from openNodeStore runs on, so nodeDeps can build the other SQL-backed
+ * parts (insights, signals) on the same connection and statement cache without every caller
+ * passing the driver along.
+ */
+const driverOf = new WeakMap<Store, SqlDriver>();
+
+export function sqlDriverOf(store: Store): SqlDriver {
+  const driver = driverOf.get(store);
+  if (!driver) throw new Error('this store was not opened with openNodeStore');
+  return driver;
+}
+
 /** Opens (creating if needed) the SQLite file, migrates it and finishes or discards interrupted imports. */
 export async function openNodeStore(file: string, now = new Date()): Promise<NodeStore> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = openSqlite(file);
-  const store = createSqlStore(betterSqliteDriver(db));
+  const driver = betterSqliteDriver(db);
+  const store = createSqlStore(driver);
+  driverOf.set(store, driver);
   await store.migrate(loadMigrations());
   await store.recoverInterruptedImports(now.toISOString());
   return { store, db, close: () => db.close() };
@@ -56,9 +76,23 @@ export function cacheDirFor(dbFile: string): string {
   return dbFile === ':memory:' ? join(PROJECT_ROOT, 'data', 'cache-memory') : join(dirname(dbFile), 'cache');
 }
 
+/** Proxy headers first (behind a proxy the socket is the proxy), else the socket's address. */
+export function nodeClientIp(c: Context): string | undefined {
+  const fromHeaders = headerClientIp(c);
+  if (fromHeaders) return fromHeaders;
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined; // not served by @hono/node-server (app.request in tests)
+  }
+}
+
 export function nodeDeps(store: Store, settings: Settings, clock: () => Date = () => new Date()): AppDeps {
   return {
     store,
+    insights: createInsightStore(sqlDriverOf(store)),
+    signals: createSignalStore(sqlDriverOf(store)),
+    clientIp: nodeClientIp,
     clock,
     settings,
     feeds: builtinDefinitions,

@@ -4,10 +4,12 @@
  */
 import { serve } from '@hono/node-server';
 import { createApp } from '../app';
+import type { AppDeps } from '../deps';
 import { parseSettings, SettingsError, type Settings } from '../env';
+import { runHousekeeping } from '../jobs/housekeeping';
 import { nodeDeps, openNodeStore } from './node-parts';
 
-/** Housekeeping interval: old product versions, expired held imports, old fetch logs. */
+/** Housekeeping interval (src/jobs/housekeeping.ts): retention, old product versions, held imports, fetch logs, labels. */
 const GC_EVERY_MS = 10 * 60_000;
 
 export interface RunningServer {
@@ -15,12 +17,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(settings: Settings, opts: { onReady?: (url: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(
+  settings: Settings,
+  opts: { onReady?: (url: string) => void; overrides?: Partial<AppDeps> } = {},
+): Promise<RunningServer> {
   const { store, close } = await openNodeStore(settings.dbFile);
-  const deps = nodeDeps(store, settings);
+  const deps: AppDeps = { ...nodeDeps(store, settings), ...opts.overrides };
   const app = createApp(deps);
   const timer = setInterval(() => {
-    store.collectGarbage(new Date().toISOString()).catch((err: unknown) => console.error('housekeeping failed', err));
+    runHousekeeping(deps, new Date())
+      .then((report) => {
+        if (report.errors.length) console.error('housekeeping failed', report.errors);
+      })
+      .catch((err: unknown) => console.error('housekeeping failed', err));
   }, GC_EVERY_MS);
   timer.unref();
   return new Promise((resolve) => {
@@ -33,8 +42,11 @@ export async function startServer(settings: Settings, opts: { onReady?: (url: st
           new Promise<void>((done) => {
             clearInterval(timer);
             server.close(() => {
-              close();
-              done();
+              // Commit what the last requests queued before the database closes.
+              deps.signals.drain().finally(() => {
+                close();
+                done();
+              });
             });
           }),
       });

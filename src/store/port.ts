@@ -71,10 +71,27 @@ export interface ImportReport {
   issues_truncated: boolean;
 }
 
+/**
+ * A product's visitor activity and performance labels from one label refresh (src/insights).
+ * Counts are events naming the product in the last 7 and 30 days before the refresh.
+ */
+export interface ProductPerformance {
+  /** label names (src/insights/labels.ts `LABELS`), in that list's order */
+  labels: string[];
+  views_7d: number;
+  views_30d: number;
+  carts_7d: number;
+  carts_30d: number;
+  purchases_7d: number;
+  purchases_30d: number;
+}
+
 /** A product as feeds read it: the stored product plus facts about its neighbours. */
 export interface FeedProduct extends StoredProduct {
   /** other products name this one as their item_group_id: it is a parent and never emitted */
   has_variants: boolean;
+  /** from the label refresh the feed is pinned to; null before the first refresh or for newer products */
+  performance: ProductPerformance | null;
 }
 
 /** What a variant learns from its parent row (Magento `configurable_variations`, WooCommerce `Parent`). */
@@ -131,8 +148,17 @@ export interface Store {
   /** After a crash: imports left `staging` are failed and their staged rows dropped. */
   recoverInterruptedImports(now: string): Promise<number>;
 
-  /** Keyset page of the products visible at `version`, ordered by id. */
-  pageFeedProducts(catalogId: number, version: number, after: string | null, limit: number): Promise<FeedProduct[]>;
+  /**
+   * Keyset page of the products visible at `version`, ordered by id, each with its performance
+   * from label set `labelsVersion` (0, the default, means none: performance is null).
+   */
+  pageFeedProducts(
+    catalogId: number,
+    version: number,
+    after: string | null,
+    limit: number,
+    labelsVersion?: number,
+  ): Promise<FeedProduct[]>;
   countProducts(catalogId: number, version: number): Promise<number>;
   getProduct(catalogId: number, id: string): Promise<StoredProduct | null>;
   /** Admin browsing: optional text search over id/title/brand/gtin, cursor paging. */

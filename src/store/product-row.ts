@@ -81,15 +81,14 @@ export interface ProductRow {
 
 /** Values for `item_id, content_hash, ...PRODUCT_COLUMNS`. */
 export function productValues(p: Product, hash: string): SqlValue[] {
-  const data: ProductData = {};
-  if (p.additional_image_link.length) data.additional_image_link = p.additional_image_link;
-  if (p.availability_date) data.availability_date = p.availability_date;
-  if (p.identifier_exists !== null) data.identifier_exists = p.identifier_exists;
-  if (p.material) data.material = p.material;
-  if (p.pattern) data.pattern = p.pattern;
-  if (p.shipping.length) data.shipping = p.shipping;
-  if (Object.keys(p.extra).length) data.extra = p.extra;
-  return [
+  const values: SqlValue[] = [];
+  pushProductValues(values, p, hash);
+  return values;
+}
+
+/** Appends the values for `item_id, content_hash, ...PRODUCT_COLUMNS` (multi-row statements take them flat). */
+export function pushProductValues(out: SqlValue[], p: Product, hash: string): void {
+  out.push(
     p.id,
     hash,
     p.title,
@@ -118,8 +117,21 @@ export function productValues(p: Product, hash: string): SqlValue[] {
     p.custom_label_2,
     p.custom_label_3,
     p.custom_label_4,
-    JSON.stringify(data),
-  ];
+    dataJson(p),
+  );
+}
+
+/** The `data` column: what has no column of its own, without the empty parts. */
+function dataJson(p: Product): string {
+  const data: ProductData = {};
+  if (p.additional_image_link.length) data.additional_image_link = p.additional_image_link;
+  if (p.availability_date) data.availability_date = p.availability_date;
+  if (p.identifier_exists !== null) data.identifier_exists = p.identifier_exists;
+  if (p.material) data.material = p.material;
+  if (p.pattern) data.pattern = p.pattern;
+  if (p.shipping.length) data.shipping = p.shipping;
+  if (Object.keys(p.extra).length) data.extra = p.extra;
+  return JSON.stringify(data);
 }
 
 export function rowToProduct(row: ProductRow): StoredProduct {

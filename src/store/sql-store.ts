@@ -5,7 +5,8 @@
  * INSERT), and multi-statement work goes through `batch`, which is one transaction on both drivers.
  */
 import type { Catalog, ConsentMode } from '../catalog/catalog';
-import { PRODUCT_COLUMNS, productValues, rowToProduct, type ProductRow } from './product-row';
+import { rowToPerformance, type PerformanceColumns } from './performance-row';
+import { PRODUCT_COLUMNS, pushProductValues, rowToProduct, type ProductRow } from './product-row';
 import type {
   CatalogSettings,
   FeedProduct,
@@ -17,7 +18,7 @@ import type {
   Store,
   VariantLink,
 } from './port';
-import type { Migration, SqlDriver, SqlStatement } from './sql';
+import type { Migration, SqlDriver, SqlStatement, SqlValue } from './sql';
 
 interface CatalogRow {
   id: number;
@@ -137,8 +138,24 @@ export function createSqlStore(db: SqlDriver): Store {
     },
 
     async stageProducts(importId, products) {
-      const sql = `INSERT OR REPLACE INTO staged_products (import_id, item_id, content_hash, ${COLS}) VALUES (?, ${PLACEHOLDERS})`;
-      await db.batch(products.map(({ product, hash }) => ({ sql, params: [importId, ...productValues(product, hash)] })));
+      // Three rows per INSERT: 3 × 30 parameters stays within D1's 100 a statement, and one
+      // statement per three rows saves most of the per-statement cost. VALUES rows are
+      // inserted in order, so a later row with an id already staged still replaces it.
+      const perInsert = 3;
+      const sql = (rows: number) =>
+        `INSERT OR REPLACE INTO staged_products (import_id, item_id, content_hash, ${COLS}) VALUES ${Array(rows).fill(`(?, ${PLACEHOLDERS})`).join(', ')}`;
+      const full = sql(perInsert);
+      const statements: SqlStatement[] = [];
+      for (let i = 0; i < products.length; i += perInsert) {
+        const rows = Math.min(perInsert, products.length - i);
+        const params: SqlValue[] = [];
+        for (let j = i; j < i + rows; j++) {
+          params.push(importId);
+          pushProductValues(params, products[j]!.product, products[j]!.hash);
+        }
+        statements.push({ sql: rows === perInsert ? full : sql(rows), params });
+      }
+      await db.batch(statements);
     },
 
     async stageIds(importId, ids) {
@@ -302,19 +319,26 @@ export function createSqlStore(db: SqlDriver): Store {
       return stuck.length;
     },
 
-    async pageFeedProducts(catalogId, version, after, limit) {
+    async pageFeedProducts(catalogId, version, after, limit, labelsVersion = 0) {
       // `+c.valid_from` keeps the planner on products_group (catalog, item_group_id) for the
       // parent check; left to itself it picks products_version and scans the whole catalog per row.
-      const rows = await db.all<ProductRow & { has_variants: number }>(
+      // The LEFT JOIN is one primary-key probe per row into the label set the response is pinned to.
+      const rows = await db.all<ProductRow & { has_variants: number } & PerformanceColumns>(
         `SELECT p.*, EXISTS (
             SELECT 1 FROM products c WHERE c.catalog_id = ?1 AND c.item_group_id = p.item_id AND c.item_id <> p.item_id
-              AND +c.valid_from <= ?2 AND (c.valid_to IS NULL OR c.valid_to > ?2)) AS has_variants
+              AND +c.valid_from <= ?2 AND (c.valid_to IS NULL OR c.valid_to > ?2)) AS has_variants,
+            l.labels AS perf_labels, l.views_7d AS perf_views_7d, l.views_30d AS perf_views_30d,
+            l.carts_7d AS perf_carts_7d, l.carts_30d AS perf_carts_30d,
+            l.purchases_7d AS perf_purchases_7d, l.purchases_30d AS perf_purchases_30d
          FROM products p
+         LEFT JOIN product_labels l ON l.catalog_id = ?1 AND l.labels_version = ?5 AND l.product_id = p.item_id
          WHERE p.catalog_id = ?1 AND p.item_id > ?3 AND ${VISIBLE_AT}
          ORDER BY p.item_id LIMIT ?4`,
-        [catalogId, version, after ?? '', limit],
+        [catalogId, version, after ?? '', limit, labelsVersion],
       );
-      return rows.map((r): FeedProduct => ({ ...rowToProduct(r), has_variants: r.has_variants === 1 }));
+      return rows.map(
+        (r): FeedProduct => ({ ...rowToProduct(r), has_variants: r.has_variants === 1, performance: rowToPerformance(r) }),
+      );
     },
 
     async countProducts(catalogId, version) {

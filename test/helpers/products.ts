@@ -46,6 +46,7 @@ export function makeProduct(overrides: Partial<FeedProduct> = {}): FeedProduct {
     content_hash: 'hash',
     updated_at: '2026-01-01T00:00:00.000Z',
     has_variants: false,
+    performance: null,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@
  * `limited availability` are what Google itself now reads them as: in stock.
  */
 import type { Availability } from '../product';
+import { unpinned } from '../parse/strings';
 
 const VOCABULARY: Record<string, Availability> = {};
 const add = (availability: Availability, words: string[]) => {
@@ -30,7 +31,7 @@ export function normalizeAvailability(raw: string): Availability | null {
   if (value === undefined) {
     value = lookup(raw);
     if (seen.size >= 1000) seen.clear();
-    seen.set(raw, value);
+    seen.set(unpinned(raw), value);
   }
   return value;
 }

@@ -3,6 +3,8 @@
  * `g:image_link`, `imageLink` and `IMAGE-LINK` all become `image_link`;
  * `Body (HTML)` becomes `body_html` and `In stock?` becomes `in_stock`.
  */
+import { unpinned } from '../parse/strings';
+
 const cache = new Map<string, string>();
 
 export function normalizeKey(key: string): string {
@@ -15,7 +17,8 @@ export function normalizeKey(key: string): string {
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^_+|_+$/g, '');
-    if (cache.size < 10_000) cache.set(key, nk);
+    // kept: copies, so a cell value (vocabulary readers normalise those too) pins no row text
+    if (cache.size < 10_000) cache.set(unpinned(key), (nk = unpinned(nk)));
   }
   return nk;
 }

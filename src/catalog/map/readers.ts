@@ -7,6 +7,7 @@
 import { parsePrice, type ParsedPrice } from '../money';
 import { AGE_GROUPS, CONDITIONS, GENDERS, type ShippingRule } from '../product';
 import { normalizeKey } from './keys';
+import { unpinned } from '../parse/strings';
 import { cleanLine } from './text';
 
 /** Why a value cannot be read; the attribute's validator decides whether that refuses the row. */
@@ -70,7 +71,7 @@ export function parsePriceCached(raw: string, currency: string): ParsedPrice {
   if (parsed === undefined) {
     parsed = parsePrice(raw, currency);
     if (memo.size >= 10_000) memo.clear();
-    memo.set(raw, parsed);
+    memo.set(unpinned(raw), parsed);
   }
   if (!parsed.ok) return parsed;
   const money = { micros: parsed.money.micros, currency: parsed.money.currency };
@@ -88,11 +89,36 @@ function isoDateTime(raw: string): string | null {
 }
 
 export function readDateTime(raw: string): string | Problem {
+  return remembered(dateTimes, raw, readDateTimeOnce);
+}
+
+function readDateTimeOnce(raw: string): string | Problem {
   return isoDateTime(raw) ?? new Problem('is not an ISO 8601 date');
 }
 
+/**
+ * Answers by input, for readers whose answers are immutable (text or a Problem) and whose
+ * inputs repeat across a catalog (sale periods, availability dates): a regex and two
+ * Date.parse calls per row otherwise. Bounded like the price memo.
+ */
+function remembered<T>(memo: Map<string, T>, raw: string, read: (raw: string) => T): T {
+  let value = memo.get(raw);
+  if (value === undefined) {
+    value = read(raw);
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(unpinned(raw), value);
+  }
+  return value;
+}
+const dateTimes = new Map<string, string | Problem>();
+const dateIntervals = new Map<string, string | Problem>();
+
 /** `start/end` as Google takes it; `start end` (a space instead of the slash) too. */
 export function readDateInterval(raw: string): string | Problem {
+  return remembered(dateIntervals, raw, readDateIntervalOnce);
+}
+
+function readDateIntervalOnce(raw: string): string | Problem {
   const text = raw.trim();
   let parts = text.includes('/') ? text.split('/') : text.split(/\s+/);
   // `2026-03-01 00:00:00 2026-03-31 23:59:59`: four tokens, two date-times
@@ -104,9 +130,12 @@ export function readDateInterval(raw: string): string | Problem {
   return `${start}/${end}`;
 }
 
+const ALL_DIGITS = /^\d*$/;
+const GTIN_LENGTH = /^(?:\d{8}|\d{12}|\d{13}|\d{14})$/;
+
 /** GS1 check digit: weights 3,1,3,… from the right over all digits but the last. All zeros is no GTIN. */
 export function isValidGtin(code: string): boolean {
-  if (!/^(?:\d{8}|\d{12}|\d{13}|\d{14})$/.test(code) || /^0+$/.test(code)) return false;
+  if (!GTIN_LENGTH.test(code) || /^0+$/.test(code)) return false;
   const n = code.length;
   let sum = 0;
   for (let i = 0; i < n - 1; i++) sum += (code.charCodeAt(n - 2 - i) - 48) * (i % 2 === 0 ? 3 : 1);
@@ -115,9 +144,11 @@ export function isValidGtin(code: string): boolean {
 
 /** Digits only, after the spaces and dashes printed under barcodes and Excel's leading apostrophe. */
 export function readGtin(raw: string): string | Problem | null {
-  const code = raw.trim().replace(/^'/, '').replace(/[\s-]/g, '');
+  let code = raw.trim();
+  if (code.charCodeAt(0) === 39 /* ' */) code = code.slice(1);
+  if (!ALL_DIGITS.test(code)) code = code.replace(/[\s-]/g, '');
   if (code === '') return null;
-  if (!/^(?:\d{8}|\d{12}|\d{13}|\d{14})$/.test(code)) return new Problem('is not 8, 12, 13 or 14 digits');
+  if (!GTIN_LENGTH.test(code)) return new Problem('is not 8, 12, 13 or 14 digits');
   return isValidGtin(code) ? code : new Problem('has a wrong check digit');
 }
 
@@ -140,7 +171,7 @@ function vocabulary<T extends string>(values: readonly T[], synonyms: Record<str
   const known: Record<string, T> = { ...synonyms };
   for (const v of values) known[v] = v;
   const problem = new Problem(`is not a ${what} (${values.join(', ')})`);
-  return (raw) => known[normalizeKey(raw.replace(/'/g, ''))] ?? problem;
+  return (raw) => known[normalizeKey(raw.includes("'") ? raw.replace(/'/g, '') : raw)] ?? problem;
 }
 
 export const readCondition = vocabulary(CONDITIONS, {
@@ -166,6 +197,32 @@ export const readAgeGroup = vocabulary(AGE_GROUPS, {
  * XML/JSON. A bad rule is dropped on its own, with a note; `UK` is corrected to `GB`.
  */
 export function readShipping(raw: string | Array<string | Record<string, string>>, currency: string): { rules: ShippingRule[]; notes: string[] } {
+  if (typeof raw !== 'string') return readShippingOnce(raw, currency);
+  // A catalog has a few shipping texts on every row: read each once, hand out copies.
+  let memo = shippingMemo.get(currency);
+  if (memo === undefined) {
+    memo = new Map();
+    shippingMemo.set(currency, memo);
+  }
+  let read = memo.get(raw);
+  if (read === undefined) {
+    read = readShippingOnce(raw, currency);
+    if (memo.size >= 1000) memo.clear();
+    memo.set(unpinned(raw), read);
+  }
+  return { rules: read.rules.map(copyRule), notes: read.notes.slice() };
+}
+const shippingMemo = new Map<string, Map<string, { rules: ShippingRule[]; notes: string[] }>>();
+
+/** A rule no other product shares (same key order, so the same hash). */
+function copyRule(rule: ShippingRule): ShippingRule {
+  const copy: ShippingRule = { country: rule.country, price: { micros: rule.price.micros, currency: rule.price.currency } };
+  if (rule.region !== undefined) copy.region = rule.region;
+  if (rule.service !== undefined) copy.service = rule.service;
+  return copy;
+}
+
+function readShippingOnce(raw: string | Array<string | Record<string, string>>, currency: string): { rules: ShippingRule[]; notes: string[] } {
   const rules: ShippingRule[] = [];
   const notes: string[] = [];
   const list = Array.isArray(raw) ? raw : [raw];

@@ -7,6 +7,7 @@
  */
 import type { Issue } from '../catalog';
 import { parsePrice } from '../money';
+import { unpinned } from '../parse/strings';
 import { attributeFor } from './aliases';
 import { InputBuilder } from './builder';
 import { normalizeKey } from './keys';
@@ -114,7 +115,7 @@ export class ShopifyMapper implements RowMapper {
     const group = this.group;
     this.group = null;
     if (!group) return [];
-    this.flushed.add(group.handle);
+    this.flushed.add(unpinned(group.handle)); // kept for the whole file
     const info = group.info;
     if (info && (INACTIVE.test(info.status) || /^false$/i.test(info.published))) {
       if (this.inactive++ === 0) this.firstInactiveLine = group.line;

@@ -20,7 +20,7 @@ export function cleanLine(raw: string): string {
   if (isClean(raw, false)) return raw; // most cells: one scan, no regex, no copy
   let s = raw;
   if (s.includes('&')) s = decodeEntities(s);
-  s = s.replace(CONTROL, '').replace(LONE_SURROGATE, '');
+  s = withoutBadCharacters(s);
   return s.replace(/\s+/g, ' ').trim();
 }
 
@@ -29,7 +29,9 @@ export function cleanMultiline(raw: string): string {
   if (isClean(raw, true)) return raw;
   let s = looksLikeHtml(raw) ? stripHtml(raw) : raw;
   if (s.includes('&')) s = decodeEntities(s);
-  s = s.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '');
+  if (s.includes('\r')) s = s.replace(/\r\n?/g, '\n');
+  s = withoutBadCharacters(s);
+  if (!s.includes('\n')) return s.replace(/\s+/g, ' ').trim();
   return s
     .split('\n')
     .map((line) => line.replace(/\s+/g, ' ').trim())
@@ -37,6 +39,15 @@ export function cleanMultiline(raw: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/** Controls and lone surrogates removed; each regex only runs when a quick scan finds its kind. */
+function withoutBadCharacters(s: string): string {
+  if (HAS_CONTROL.test(s)) s = s.replace(CONTROL, '');
+  if (HAS_SURROGATE.test(s)) s = s.replace(LONE_SURROGATE, '');
+  return s;
+}
+const HAS_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/;
+const HAS_SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * True when cleaning would not change the text: no leading, trailing or doubled spaces, no

@@ -6,6 +6,7 @@
  */
 import type { VariantLink } from '../../store/port';
 import type { Issue } from '../catalog';
+import { unpinned } from '../parse/strings';
 import { InputBuilder } from './builder';
 import { normalizeKey } from './keys';
 import { slugify } from './text';
@@ -57,7 +58,8 @@ export class WooCommerceMapper implements RowMapper {
     const types = get('type').toLowerCase().split(/\s*,\s*/);
     const wooId = get('id');
     const productId = get('sku') || wooId;
-    if (wooId && productId) this.productIds.set(wooId, productId);
+    // kept for the whole file: copies that do not keep the record's text alive
+    if (wooId && productId) this.productIds.set(unpinned(wooId), unpinned(productId));
 
     // Published: 1 public, 0 private, -1 draft. Only public products belong in ads.
     if (get('published') !== '' && get('published') !== '1') {
@@ -101,7 +103,7 @@ export class WooCommerceMapper implements RowMapper {
       const ref = get('parent').replace(/^id:/i, '');
       parent = this.parents.get(ref);
       if (parent) b.set('item_group_id', parent.productId);
-      else if (ref && productId) this.pending.push({ id: productId, ref });
+      else if (ref && productId) this.pending.push({ id: unpinned(productId), ref: unpinned(ref) });
     }
     const pageId = parent?.wooId || (isVariation ? get('parent').replace(/^id:/i, '') : '') || wooId;
     if (external) b.set('link', external);

@@ -1,0 +1,399 @@
+/**
+ * npm run bench:events [-- --batches 2000 --pixels 40000 --concurrency 32]
+ *
+ * Events through the real Node server (startServer on 127.0.0.1, port 0, a fresh SQLite file),
+ * driven by a load generator in a child process (keep-alive node:http, fixed concurrency, loopback
+ * only; fetch costs the client ~5x the CPU per request, which it would take from the server):
+ *
+ * 1. POST /collect, batches of 50 events (one visitor per batch, like a browser's beacon; 2 % of
+ *    batches are retries of an earlier one, 5 % of events lack consent): events/s.
+ * 2. The floor: the same events written straight into the SignalStore (no HTTP, no JSON, no
+ *    validation), 50 per write with the same concurrency, on a fresh database: events/s.
+ * 3. GET /px.gif, one event per request: requests/s, next to its floor: a bare node:http server
+ *    answering the same GIF without looking at the request, driven by the same generator.
+ * 4. Count check: every event sent is stored, counted as dropped for consent, or a duplicate.
+ *
+ * Besides rates, each phase prints the CPU time the server process spent per event or request:
+ * on a shared machine that figure moves much less than the rates do. The generator shares the
+ * cores with the server.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { parseSettings } from '../src/env';
+import { nodeDeps, openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts';
+import { startServer } from '../src/runtime/node';
+import { parseEvent } from '../src/signals/events';
+import type { StoredEvent } from '../src/signals/port';
+
+const SELF = fileURLToPath(import.meta.url);
+const OUT = join(PROJECT_ROOT, 'bench', 'out');
+const TOKEN = 'bench-admin-token-123456';
+const CATALOG = 'bench';
+const BATCH = 50;
+
+// ---------------------------------------------------------------- deterministic workload
+
+/** mulberry32: the same workload in the generator and in the floor run. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Workload {
+  bodies: string[];
+  events: number;
+  /** events in batches that repeat an earlier batch */
+  duplicates: number;
+  /** events sent without consent (the catalog is opt-in) */
+  noConsent: number;
+}
+
+const TYPES: Array<[string, number]> = [
+  ['view_item', 0.7],
+  ['view_item_list', 0.1],
+  ['add_to_cart', 0.1],
+  ['search', 0.05],
+  ['begin_checkout', 0.02],
+  ['purchase', 0.03],
+];
+
+function makeEvent(r: () => number, seq: number, at: number, noConsent: boolean): Record<string, unknown> {
+  let pick = r();
+  let type = 'view_item';
+  for (const [t, p] of TYPES) {
+    if ((pick -= p) < 0) {
+      type = t;
+      break;
+    }
+  }
+  // Time-ordered ids, as the snippet makes them.
+  const e: Record<string, unknown> = {
+    type,
+    event_id: at.toString(16) + seq.toString(16).padStart(20, '0'),
+    ts: at,
+  };
+  const sku = () => `SKU-${String(Math.floor(r() * 10_000)).padStart(5, '0')}`;
+  if (type === 'view_item_list') e.list_id = `category-${Math.floor(r() * 50)}`;
+  else if (type === 'search') e.search_term = `query ${Math.floor(r() * 500)}`;
+  else if (type === 'purchase') {
+    e.items = Array.from({ length: 1 + Math.floor(r() * 3) }, () => ({ id: sku(), quantity: 1, price: 19.99 }));
+    e.order_id = `order-${seq}`;
+    e.value = 59.97;
+    e.currency = 'EUR';
+  } else e.items = [{ id: sku(), quantity: 1, price: 19.99 }];
+  if (noConsent) e.consent = false;
+  return e;
+}
+
+function workload(batches: number, seed: number): Workload {
+  const r = rng(seed);
+  const bodies: string[] = [];
+  let duplicates = 0;
+  let noConsent = 0;
+  let seq = seed * 10_000_000;
+  const start = Date.now() - 3_600_000;
+  for (let b = 0; b < batches; b++) {
+    if (b > 10 && r() < 0.02) {
+      bodies.push(bodies[Math.floor(r() * b)]!); // a retried beacon
+      continue;
+    }
+    const vid = `visitor-${String(Math.floor(r() * 100_000)).padStart(6, '0')}`;
+    const events = Array.from({ length: BATCH }, () => {
+      const without = r() < 0.05;
+      return makeEvent(r, seq++, start + (seq % 3_000_000), without);
+    });
+    bodies.push(JSON.stringify({ catalog: CATALOG, vid, consent: true, events }));
+  }
+  // Every event of a retried batch is a duplicate, unless it lacked consent (then it is dropped again).
+  const seen = new Set<string>();
+  for (const body of bodies) {
+    if (seen.has(body)) {
+      for (const e of JSON.parse(body).events as Array<{ consent?: boolean }>) {
+        if (e.consent === false) noConsent++;
+        else duplicates++;
+      }
+    } else {
+      seen.add(body);
+      for (const e of JSON.parse(body).events as Array<{ consent?: boolean }>) if (e.consent === false) noConsent++;
+    }
+  }
+  return { bodies, events: bodies.length * BATCH, duplicates, noConsent };
+}
+
+// ---------------------------------------------------------------- load generator (child)
+
+interface LoadResult {
+  requests: number;
+  ms: number;
+  statuses: Record<string, number>;
+  accepted: number;
+  duplicates: number;
+  dropped: number;
+  rejected: number;
+  results: Record<string, number>;
+}
+
+/** One keep-alive HTTP request; node:http costs the generator a fraction of what fetch does per request. */
+function request(agent: http.Agent, url: URL, method: string, body?: string): Promise<{ status: number; type: string; result: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, agent, headers: body ? { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } : {} },
+      (res) => {
+        let text = '';
+        res.setEncoding('latin1');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: String(res.headers['content-type'] ?? ''),
+            result: String(res.headers['x-adfeed-result'] ?? '?'),
+            text,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function runLoad(jobs: Array<{ url: URL; method: string; body?: string }>, concurrency: number): Promise<LoadResult> {
+  const out: LoadResult = { requests: jobs.length, ms: 0, statuses: {}, accepted: 0, duplicates: 0, dropped: 0, rejected: 0, results: {} };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        const res = await request(agent, job.url, job.method, job.body);
+        out.statuses[res.status] = (out.statuses[res.status] ?? 0) + 1;
+        if (res.type.startsWith('application/json')) {
+          const j = JSON.parse(res.text) as { accepted?: number; duplicates?: number; dropped_consent?: number; rejected?: unknown[] };
+          out.accepted += j.accepted ?? 0;
+          out.duplicates += j.duplicates ?? 0;
+          out.dropped += j.dropped_consent ?? 0;
+          out.rejected += j.rejected?.length ?? 0;
+        } else {
+          out.results[res.result] = (out.results[res.result] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  out.ms = performance.now() - started;
+  agent.destroy();
+  return out;
+}
+
+async function child(kind: string, url: string, count: number, concurrency: number, seed: number): Promise<void> {
+  const base = new URL(url);
+  let jobs: Array<{ url: URL; method: string; body?: string }>;
+  if (kind === 'collect') {
+    const target = new URL('/collect', base);
+    jobs = workload(count, seed).bodies.map((body) => ({ url: target, method: 'POST', body }));
+  } else {
+    const at = Date.now();
+    jobs = Array.from({ length: count }, (_, i) => {
+      const q = `c=${CATALOG}&e=view_item&vid=pixel-visitor-${i % 5000}&id=SKU-${String(i % 10_000).padStart(5, '0')}&eid=${at.toString(16)}px${i}&consent=1`;
+      return { url: new URL(`/px.gif?${q}`, base), method: 'GET' };
+    });
+  }
+  // Open the connections before the clock starts.
+  await runLoad(Array.from({ length: concurrency }, () => ({ url: new URL('/healthz', base), method: 'GET' })), concurrency);
+  const result = await runLoad(jobs, concurrency);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function runChild(args: string[]): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('exit', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult);
+      } catch {
+        reject(new Error(`load generator exited ${code}: ${out.slice(0, 300)}`));
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------- floor: straight into the store
+
+async function floor(batches: number, seed: number, concurrency: number): Promise<{ ms: number; events: number; cpuMs: number }> {
+  const file = join(OUT, 'events-floor.db');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  const { store, close } = await openNodeStore(file);
+  const settings = parseSettings({ ADMIN_TOKEN: TOKEN, ADFEED_DB: file });
+  const deps = nodeDeps(store, settings);
+  const { catalog } = await store.putCatalog(CATALOG, catalogSettings(), new Date().toISOString());
+  // Same rows the server stores (consented, first occurrence), normalised outside the timing.
+  const { bodies } = workload(batches, seed);
+  const writes = bodies.map((body) => {
+    const b = JSON.parse(body) as { vid: string; events: unknown[] };
+    const events: StoredEvent[] = [];
+    for (const raw of b.events) {
+      const p = parseEvent(raw, Date.now(), { visitor_id: b.vid, consent: true });
+      if (p.ok && p.event.consent !== false) {
+        const { clamped: _c, email: _e, email_sha256: _h, consent: _k, ...row } = p.event;
+        events.push(row);
+      }
+    }
+    const now = new Date().toISOString();
+    return { catalogId: catalog.id, receivedAt: now, events, visitors: [{ visitor_id: b.vid, email_sha256: null, ad_consent: true, first_seen: now, last_seen: now }], drops: [] };
+  });
+  let next = 0;
+  let events = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < writes.length) {
+        const r = await deps.signals.recordEvents(writes[next++]!);
+        events += r.inserted + r.duplicates;
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  const cpuMs = cpuSince(cpu);
+  close();
+  return { ms, events, cpuMs };
+}
+
+function catalogSettings() {
+  return {
+    title: 'Bench',
+    link: 'https://shop.example.com',
+    currency: 'EUR',
+    locale: 'en-GB',
+    timezone: 'UTC',
+    consent_mode: 'opt-in' as const,
+    allowed_origins: [],
+    retention_days: 90,
+    max_drop_share: 0.3,
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
+/** The GIF from a server that does nothing else: what node:http and this generator manage on this machine now. */
+async function bareGifServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const gif = new Uint8Array([
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21,
+    0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44,
+    0x01, 0x00, 0x3b,
+  ]);
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store', 'content-length': gif.byteLength });
+    res.end(gif);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      child: { type: 'string' },
+      url: { type: 'string' },
+      batches: { type: 'string', default: '2000' },
+      pixels: { type: 'string', default: '40000' },
+      concurrency: { type: 'string', default: '32' },
+      seed: { type: 'string', default: '7' },
+      count: { type: 'string' },
+    },
+  });
+  const concurrency = Number(values.concurrency);
+  const seed = Number(values.seed);
+  if (values.child) {
+    await child(values.child, values.url!, Number(values.count), concurrency, seed);
+    return;
+  }
+  mkdirSync(OUT, { recursive: true });
+  const batches = Number(values.batches);
+  const pixels = Number(values.pixels);
+  const file = join(OUT, 'events-server.db');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  process.env.HOST = '127.0.0.1';
+  const settings = { ...parseSettings({ ADMIN_TOKEN: TOKEN, ADFEED_DB: file }), port: 0 };
+  // The per-IP limit would stop a load generator on one address after its burst: off here.
+  const server = await startServer(settings, { overrides: { collectRateLimit: null } });
+  const url = server.url.replace('localhost', '127.0.0.1');
+  await fetch(`${url}/admin/catalogs/${CATALOG}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Bench', link: 'https://shop.example.com' }),
+  });
+
+  console.log(
+    `events bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, concurrency ${concurrency}`,
+  );
+  const work = workload(batches, seed);
+  let cpu = process.cpuUsage();
+  const collect = await runChild(['collect', '--url', url, '--count', String(batches), '--concurrency', String(concurrency), '--seed', String(seed)]);
+  const collectRate = (work.events / collect.ms) * 1000;
+  const collectCpu = cpuSince(cpu);
+
+  const fl = await floor(batches, seed, concurrency);
+  const floorRate = (fl.events / fl.ms) * 1000;
+
+  cpu = process.cpuUsage();
+  const px = await runChild(['pixel', '--url', url, '--count', String(pixels), '--concurrency', String(concurrency)]);
+  const pxRate = (px.requests / px.ms) * 1000;
+  const pxCpu = cpuSince(cpu);
+
+  const bare = await bareGifServer();
+  const bareRun = await runChild(['pixel', '--url', bare.url, '--count', String(pixels), '--concurrency', String(concurrency)]);
+  await bare.close();
+  const bareRate = (bareRun.requests / bareRun.ms) * 1000;
+
+  await server.close();
+  const db = new Database(file, { readonly: true });
+  const stored = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  const dropped = (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM consent_drops').get() as { n: number }).n;
+  db.close();
+
+  const us = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(1)} µs`;
+  console.log(
+    `  POST /collect, ${fmt(batches)} batches of ${BATCH}         ${fmt(collectRate).padStart(8)} events/s    server CPU ${us(collectCpu, work.events)}/event; statuses ${JSON.stringify(collect.statuses)}`,
+  );
+  console.log(`    floor: same rows straight into the store ${fmt(floorRate).padStart(8)} events/s    CPU ${us(fl.cpuMs, fl.events)}/event (no HTTP, JSON, validation)`);
+  console.log(
+    `  GET /px.gif, ${fmt(pixels)} single events          ${fmt(pxRate).padStart(8)} requests/s  server CPU ${us(pxCpu, pixels)}/request; results ${JSON.stringify(px.results)}`,
+  );
+  console.log(`    floor: bare node:http answering the GIF  ${fmt(bareRate).padStart(8)} requests/s  (same generator, no app)`);
+
+  const sent = work.events + pixels;
+  const expectDuplicates = work.duplicates;
+  const ok =
+    stored + dropped + expectDuplicates === sent &&
+    collect.accepted + collect.duplicates + collect.dropped === work.events &&
+    collect.duplicates === expectDuplicates &&
+    collect.rejected === 0;
+  console.log(
+    `  count check: sent ${fmt(sent)} = stored ${fmt(stored)} + dropped for consent ${fmt(dropped)} + duplicates ${fmt(expectDuplicates)}: ${ok ? 'OK, none lost' : 'MISMATCH'}` +
+      ` (server said: accepted ${fmt(collect.accepted + (px.results.stored ?? 0))}, duplicates ${fmt(collect.duplicates)}, dropped ${fmt(collect.dropped)})`,
+  );
+  console.log('targets (SPEC §4): >= 50,000 events/s through /collect, none lost; >= 10,000 requests/s on /px.gif');
+  if (!ok) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,101 @@
+/**
+ * Admin API for audience segments (mounted under /admin/catalogs, behind adminAuth):
+ *
+ *   PUT    /:catalog/segments/:name                        create or replace a definition
+ *   GET    /:catalog/segments                              all, with counts
+ *   GET    /:catalog/segments/:name                        one, with counts
+ *   DELETE /:catalog/segments/:name
+ *   GET    /:catalog/segments/:name/export?format=meta|google   CSV of e-mail hashes
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog';
+import { requireCatalog } from '../catalog/routes';
+import type { AppEnv } from '../deps';
+import { AppError, badRequest, notFound } from '../errors';
+import { textStream } from '../util/streams';
+import type { StoredSegment } from './port';
+import { EXPORT_FORMAT_NAMES, exportSegmentCsv, SEGMENT_NAME, segmentSchema, segmentSince } from './segments';
+
+const exportQuery = z.object({ format: z.enum(EXPORT_FORMAT_NAMES) });
+
+function segmentName(c: Context<AppEnv>): string {
+  const name = c.req.param('name') ?? '';
+  if (!SEGMENT_NAME.test(name)) {
+    throw badRequest('segment names are 1-64 lower-case letters, digits, - or _, starting with a letter or digit');
+  }
+  return name;
+}
+
+async function requireSegment(c: Context<AppEnv>, catalog: Catalog): Promise<StoredSegment> {
+  const name = segmentName(c);
+  const segment = await c.get('deps').insights.getSegment(catalog.id, name);
+  if (!segment) throw notFound(`no segment "${name}" in catalog "${catalog.slug}"`);
+  return segment;
+}
+
+async function withCounts(c: Context<AppEnv>, catalog: Catalog, segment: StoredSegment) {
+  const { insights, clock } = c.get('deps');
+  const counts = await insights.countSegment(catalog.id, segment.definition, segmentSince(segment.definition, clock()));
+  return { ...segment, ...counts };
+}
+
+export function audienceRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.put('/:catalog/segments/:name', async (c) => {
+    const catalog = await requireCatalog(c);
+    const name = segmentName(c);
+    const body: unknown = await c.req.json().catch(() => {
+      throw badRequest('the body must be a JSON segment definition, e.g. {"kind": "cart_abandoners", "days": 7}');
+    });
+    const parsed = segmentSchema.safeParse(body);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message }));
+      throw new AppError(422, 'invalid_segment', 'the segment definition is not valid', details);
+    }
+    const { insights, clock } = c.get('deps');
+    const { segment, created } = await insights.putSegment(catalog.id, name, parsed.data, clock().toISOString());
+    return c.json(await withCounts(c, catalog, segment), created ? 201 : 200);
+  });
+
+  app.get('/:catalog/segments', async (c) => {
+    const catalog = await requireCatalog(c);
+    const segments = await c.get('deps').insights.listSegments(catalog.id);
+    const listed = [];
+    for (const segment of segments) listed.push(await withCounts(c, catalog, segment));
+    return c.json({ catalog: catalog.slug, segments: listed });
+  });
+
+  app.get('/:catalog/segments/:name', async (c) => {
+    const catalog = await requireCatalog(c);
+    return c.json(await withCounts(c, catalog, await requireSegment(c, catalog)));
+  });
+
+  app.delete('/:catalog/segments/:name', async (c) => {
+    const catalog = await requireCatalog(c);
+    const name = segmentName(c);
+    if (!(await c.get('deps').insights.deleteSegment(catalog.id, name))) {
+      throw notFound(`no segment "${name}" in catalog "${catalog.slug}"`);
+    }
+    return c.body(null, 204);
+  });
+
+  app.get('/:catalog/segments/:name/export', async (c) => {
+    const catalog = await requireCatalog(c);
+    const segment = await requireSegment(c, catalog);
+    const query = exportQuery.safeParse(c.req.query());
+    if (!query.success) {
+      throw new AppError(400, 'bad_query', `format is ${EXPORT_FORMAT_NAMES.join(' or ')}`);
+    }
+    const { insights, clock } = c.get('deps');
+    const format = query.data.format;
+    const chunks = exportSegmentCsv(insights, catalog.id, segment.definition, clock(), format);
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="${catalog.slug}-${segment.name}-${format}.csv"`);
+    c.header('Cache-Control', 'no-store');
+    return c.body(textStream(chunks), 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,55 @@
+/**
+ * The periodic job, one function for every runtime: the Node server calls it on a timer, a
+ * Workers Cron Trigger calls it from `scheduled()`.
+ *
+ * 1. Retention (SPEC §3): per catalog, events and event items older than `retention_days`, then
+ *    visitors last seen before that with no events left, and older consent counts.
+ * 2. Catalog garbage: product versions no feed can still read, expired held imports, old fetch logs.
+ * 3. Performance labels of catalogs whose label set is stale (src/insights/refresh.ts).
+ *
+ * Steps are independent: one failing does not skip the others; failures are returned.
+ */
+import type { AppDeps } from '../deps';
+import { refreshStaleLabels } from '../insights/refresh';
+import type { PurgeCounts } from '../signals/port';
+
+export interface HousekeepingReport {
+  purged: Array<{ catalog: string; before: string } & PurgeCounts>;
+  /** rows removed by store.collectGarbage */
+  garbage: number;
+  /** catalogs whose labels were refreshed */
+  labels_refreshed: string[];
+  errors: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+export async function runHousekeeping(
+  deps: Pick<AppDeps, 'store' | 'signals' | 'insights'>,
+  now: Date,
+): Promise<HousekeepingReport> {
+  const report: HousekeepingReport = { purged: [], garbage: 0, labels_refreshed: [], errors: [] };
+  const step = async (name: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (err) {
+      report.errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  await step('retention', async () => {
+    for (const catalog of await deps.store.listCatalogs()) {
+      const before = new Date(now.getTime() - catalog.retention_days * DAY_MS).toISOString();
+      const counts = await deps.signals.purgeBefore(catalog.id, before);
+      report.purged.push({ catalog: catalog.slug, before, ...counts });
+    }
+  });
+  await step('garbage', async () => {
+    report.garbage = await deps.store.collectGarbage(now.toISOString());
+  });
+  // Labels last: they are computed from the events that survived retention.
+  await step('labels', async () => {
+    report.labels_refreshed = (await refreshStaleLabels(deps, now)).map((r) => r.catalog);
+  });
+  return report;
+}

@@ -1,0 +1,106 @@
+/**
+ * One batch of raw events → validated, consent-checked rows in the store. Shared by
+ * `POST /collect` (many events) and `GET /px.gif` (one).
+ *
+ * A bad event is reported by index and reason while the rest are kept. Events without consent
+ * are counted per day and type and otherwise forgotten. A raw e-mail address is hashed here
+ * (SHA-256 of the trimmed, lower-cased address) and goes no further.
+ */
+import type { Catalog } from '../catalog/catalog';
+import { sha256Hex } from '../util/crypto';
+import { decideConsent } from './consent';
+import { parseEvent, type EventDefaults } from './events';
+import type { ConsentDrop, SignalStore, StoredEvent, VisitorTouch } from './port';
+
+export interface Indexed {
+  index: number;
+  reason: string;
+}
+
+export interface IngestResult {
+  /** events stored by this request */
+  accepted: number;
+  /** valid events already stored earlier (same event id): kept once */
+  duplicates: number;
+  /** valid events refused for lack of consent: counted, not stored */
+  dropped_consent: number;
+  rejected: Indexed[];
+  /** accepted events whose time was replaced by the receive time */
+  clamped: Indexed[];
+}
+
+export interface IngestInput {
+  catalog: Pick<Catalog, 'id' | 'consent_mode'>;
+  events: readonly unknown[];
+  defaults: EventDefaults;
+  /** the request carried `Sec-GPC: 1` */
+  gpc: boolean;
+  now: Date;
+}
+
+export async function ingestEvents(signals: SignalStore, input: IngestInput): Promise<IngestResult> {
+  const receivedMs = input.now.getTime();
+  const receivedAt = input.now.toISOString();
+  const day = receivedAt.slice(0, 10);
+  const rejected: Indexed[] = [];
+  const clamped: Indexed[] = [];
+  const stored: StoredEvent[] = [];
+  const visitors = new Map<string, VisitorTouch>();
+  const drops = new Map<string, ConsentDrop>();
+
+  for (let index = 0; index < input.events.length; index++) {
+    const parsed = parseEvent(input.events[index], receivedMs, input.defaults);
+    if (!parsed.ok) {
+      rejected.push({ index, reason: parsed.reason });
+      continue;
+    }
+    const e = parsed.event;
+    const decision = decideConsent(input.catalog.consent_mode, e.consent, input.gpc);
+    if (!decision.store) {
+      const drop = drops.get(e.type);
+      if (drop) drop.count++;
+      else drops.set(e.type, { day, type: e.type, count: 1 });
+      continue;
+    }
+    if (e.clamped) clamped.push({ index, reason: e.clamped });
+    const emailHash = e.email !== null ? await sha256Hex(e.email.toLowerCase()) : e.email_sha256;
+    stored.push({
+      event_id: e.event_id,
+      visitor_id: e.visitor_id,
+      type: e.type,
+      occurred_at: e.occurred_at,
+      items: e.items,
+      order_id: e.order_id,
+      value_micros: e.value_micros,
+      currency: e.currency,
+      search_query: e.search_query,
+      list_id: e.list_id,
+    });
+    const v = visitors.get(e.visitor_id);
+    if (!v) {
+      visitors.set(e.visitor_id, {
+        visitor_id: e.visitor_id,
+        email_sha256: emailHash,
+        ad_consent: decision.adConsent,
+        first_seen: e.occurred_at,
+        last_seen: e.occurred_at,
+      });
+    } else {
+      if (emailHash) v.email_sha256 = emailHash;
+      v.ad_consent = decision.adConsent;
+      if (e.occurred_at < v.first_seen) v.first_seen = e.occurred_at;
+      if (e.occurred_at > v.last_seen) v.last_seen = e.occurred_at;
+    }
+  }
+
+  const dropped = [...drops.values()].reduce((n, d) => n + d.count, 0);
+  if (stored.length === 0 && drops.size === 0) return { accepted: 0, duplicates: 0, dropped_consent: 0, rejected, clamped };
+  const result = await signals.recordEvents({
+    catalogId: input.catalog.id,
+    receivedAt,
+    events: stored,
+    visitors: [...visitors.values()],
+    drops: [...drops.values()],
+  });
+  return { accepted: result.inserted, duplicates: result.duplicates, dropped_consent: dropped, rejected, clamped };
+}

@@ -1,0 +1,254 @@
+/**
+ * The InsightStore over any SqlDriver (better-sqlite3, D1): labels, recommendation candidates,
+ * audience segments. Set-based SQL throughout: a label refresh is one INSERT … SELECT over the
+ * catalog (src/store/labels-sql.ts), not a query per product; segment membership is one
+ * condition per kind (src/store/segments-sql.ts).
+ *
+ * Reads events through the indexes 0002_signals.sql defines: event_items_product (catalog,
+ * product, type, time) for catalog-wide counts and co-occurrence, event_items_visitor and
+ * events_visitor (catalog, visitor, time) for one visitor's history and segment membership.
+ */
+import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type Label, type LabelThresholds } from '../insights/labels';
+import type { InsightStore, LabelSet, RecProduct, StoredSegment } from '../insights/port';
+import type { SegmentDefinition } from '../insights/segments';
+import { INSERT_LABELS } from './labels-sql';
+import { segmentCondition } from './segments-sql';
+import type { SqlDriver } from './sql';
+
+const DAY = 86_400_000;
+const ago = (now: string, days: number) => new Date(Date.parse(now) - days * DAY).toISOString();
+
+interface SegmentRow {
+  name: string;
+  definition: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const toSegment = (r: SegmentRow): StoredSegment => ({
+  name: r.name,
+  definition: JSON.parse(r.definition) as SegmentDefinition,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
+
+/** Live, in stock, ordered by a label-set column: shared by the candidate queries. */
+const CANDIDATES = `SELECT p.item_id FROM products p
+  LEFT JOIN product_labels l ON l.catalog_id = ?1 AND l.labels_version = ?2 AND l.product_id = p.item_id
+  WHERE p.catalog_id = ?1 AND p.valid_to IS NULL AND p.availability <> 'out_of_stock'`;
+
+/** What a visitor's search is matched against (SQLite's lower() folds ASCII only). */
+const SEARCHED_TEXT = "lower(p.title || ' ' || coalesce(p.brand, '') || ' ' || coalesce(p.product_type, ''))";
+
+export function createInsightStore(db: SqlDriver): InsightStore {
+  async function labelSet(catalogId: number): Promise<LabelSet> {
+    const catalog = await db.get<{ labels_version: number; labels_refreshed_at: string | null }>(
+      'SELECT labels_version, labels_refreshed_at FROM catalogs WHERE id = ?',
+      [catalogId],
+    );
+    const version = catalog?.labels_version ?? 0;
+    const labelled = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
+    const total = await db.get<{ n: number }>(
+      'SELECT count(*) AS n FROM product_labels WHERE catalog_id = ? AND labels_version = ?',
+      [catalogId, version],
+    );
+    const rows = await db.all<{ label: string; n: number }>(
+      `SELECT j.value AS label, count(*) AS n FROM product_labels l, json_each(l.labels) j
+       WHERE l.catalog_id = ? AND l.labels_version = ? AND l.labels <> '[]' GROUP BY j.value`,
+      [catalogId, version],
+    );
+    for (const r of rows) if (r.label in labelled) labelled[r.label as Label] = r.n;
+    return { labels_version: version, refreshed_at: catalog?.labels_refreshed_at ?? null, products: total?.n ?? 0, labelled };
+  }
+
+  return {
+    async refreshLabels(catalogId, now, t: LabelThresholds) {
+      await db.batch([
+        {
+          sql: INSERT_LABELS,
+          params: [
+            catalogId,
+            now,
+            ago(now, SHORT_WINDOW_DAYS),
+            ago(now, LONG_WINDOW_DAYS),
+            ago(now, t.priceDropDays),
+            t.bestsellerTopPercent,
+            t.trendingRatio,
+            t.trendingMinViews7d,
+            t.lowStockMax,
+          ],
+        },
+        {
+          sql: 'UPDATE catalogs SET labels_version = labels_version + 1, labels_refreshed_at = ?2 WHERE id = ?1',
+          params: [catalogId, now],
+        },
+        {
+          // Keep the previous set: a feed response that started before this flip is still reading it.
+          sql: `DELETE FROM product_labels WHERE catalog_id = ?1
+                AND labels_version < (SELECT labels_version - 1 FROM catalogs WHERE id = ?1)`,
+          params: [catalogId],
+        },
+      ]);
+      return labelSet(catalogId);
+    },
+
+    labelSet,
+
+    async personalisable(catalogId, visitorId) {
+      const row = await db.get<{ ad_consent: number }>(
+        'SELECT ad_consent FROM visitors WHERE catalog_id = ? AND visitor_id = ?',
+        [catalogId, visitorId],
+      );
+      return row?.ad_consent === 1;
+    },
+
+    async visitorHistory(catalogId, visitorId, since, limit) {
+      return db.all(
+        `SELECT product_id, type, occurred_at FROM event_items
+         WHERE catalog_id = ? AND visitor_id = ? AND occurred_at >= ?
+           AND type IN ('view_item', 'add_to_cart', 'remove_from_cart', 'purchase')
+         ORDER BY occurred_at DESC LIMIT ?`,
+        [catalogId, visitorId, since, limit],
+      );
+    },
+
+    async recentSearches(catalogId, visitorId, since, limit) {
+      const rows = await db.all<{ q: string }>(
+        `SELECT lower(trim(search_query)) AS q FROM events
+         WHERE catalog_id = ? AND visitor_id = ? AND occurred_at >= ? AND type = 'search' AND search_query IS NOT NULL
+         GROUP BY q ORDER BY max(occurred_at) DESC LIMIT ?`,
+        [catalogId, visitorId, since, limit],
+      );
+      return rows.map((r) => r.q).filter((q) => q !== '');
+    },
+
+    async recProducts(catalogId, ids) {
+      if (ids.length === 0) return [];
+      // `+c.valid_to` keeps the parent check on products_group (catalog, item_group_id).
+      const rows = await db.all<Omit<RecProduct, 'has_variants'> & { has_variants: number }>(
+        `SELECT p.item_id AS id, p.title, p.link, p.image_link, p.availability, p.quantity,
+                p.price_micros, p.sale_price_micros, p.currency, p.product_type,
+                EXISTS (SELECT 1 FROM products c WHERE c.catalog_id = ?1 AND c.item_group_id = p.item_id
+                          AND c.item_id <> p.item_id AND +c.valid_to IS NULL) AS has_variants
+         FROM products p
+         WHERE p.catalog_id = ?1 AND p.valid_to IS NULL AND p.item_id IN (SELECT value FROM json_each(?2))`,
+        [catalogId, JSON.stringify(ids)],
+      );
+      return rows.map((r) => ({ ...r, has_variants: r.has_variants === 1 }));
+    },
+
+    async productsMatching(catalogId, words, labelsVersion, limit) {
+      if (words.length === 0) return [];
+      const tests = words.map((_, i) => `instr(${SEARCHED_TEXT}, ?${i + 4}) > 0`).join(' AND ');
+      const rows = await db.all<{ item_id: string }>(
+        `${CANDIDATES} AND ${tests}
+         ORDER BY coalesce(l.purchases_30d, 0) DESC, coalesce(l.views_30d, 0) DESC, p.item_id LIMIT ?3`,
+        [catalogId, labelsVersion, limit, ...words],
+      );
+      return rows.map((r) => r.item_id);
+    },
+
+    async productsOfType(catalogId, productType, labelsVersion, limit) {
+      const rows = await db.all<{ item_id: string }>(
+        `${CANDIDATES} AND p.product_type = ?4
+         ORDER BY coalesce(l.views_30d, 0) DESC, coalesce(l.purchases_30d, 0) DESC, p.item_id LIMIT ?3`,
+        [catalogId, labelsVersion, limit, productType],
+      );
+      return rows.map((r) => r.item_id);
+    },
+
+    async alsoInteracted(catalogId, visitorId, seeds, type, since, limit) {
+      if (seeds.length === 0) return [];
+      // Peers are capped so a product viewed by half the shop costs the same as a niche one.
+      const rows = await db.all<{ product_id: string }>(
+        `WITH seeds(id) AS (SELECT value FROM json_each(?2)),
+         peers AS (
+           SELECT DISTINCT e.visitor_id FROM event_items e
+           WHERE e.catalog_id = ?1 AND e.product_id IN (SELECT id FROM seeds) AND e.type = ?3
+             AND e.occurred_at >= ?4 AND e.visitor_id <> ?5
+           LIMIT 500)
+         SELECT o.product_id FROM peers
+         JOIN event_items o ON o.catalog_id = ?1 AND o.visitor_id = peers.visitor_id AND o.occurred_at >= ?4
+         WHERE o.type = ?3 AND o.product_id NOT IN (SELECT id FROM seeds)
+         GROUP BY o.product_id ORDER BY count(DISTINCT o.visitor_id) DESC, o.product_id LIMIT ?6`,
+        [catalogId, JSON.stringify(seeds), type, since, visitorId, limit],
+      );
+      return rows.map((r) => r.product_id);
+    },
+
+    async bestSellers(catalogId, labelsVersion, since, limit) {
+      if (labelsVersion > 0) {
+        const rows = await db.all<{ item_id: string }>(
+          `${CANDIDATES} ORDER BY coalesce(l.purchases_30d, 0) DESC, coalesce(l.views_30d, 0) DESC, p.item_id LIMIT ?3`,
+          [catalogId, labelsVersion, limit],
+        );
+        return rows.map((r) => r.item_id);
+      }
+      // No label set yet: count purchases directly.
+      const rows = await db.all<{ item_id: string }>(
+        `SELECT p.item_id FROM products p
+         LEFT JOIN (SELECT product_id, count(*) AS n FROM event_items
+                    WHERE catalog_id = ?1 AND type = 'purchase' AND occurred_at >= ?2 GROUP BY product_id) s
+           ON s.product_id = p.item_id
+         WHERE p.catalog_id = ?1 AND p.valid_to IS NULL AND p.availability <> 'out_of_stock'
+         ORDER BY coalesce(s.n, 0) DESC, p.item_id LIMIT ?3`,
+        [catalogId, since, limit],
+      );
+      return rows.map((r) => r.item_id);
+    },
+
+    async putSegment(catalogId, name, definition, now) {
+      const existed = await db.get<{ n: number }>('SELECT 1 AS n FROM segments WHERE catalog_id = ? AND name = ?', [
+        catalogId,
+        name,
+      ]);
+      await db.run(
+        `INSERT INTO segments (catalog_id, name, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (catalog_id, name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`,
+        [catalogId, name, JSON.stringify(definition), now, now],
+      );
+      const row = await db.get<SegmentRow>('SELECT * FROM segments WHERE catalog_id = ? AND name = ?', [catalogId, name]);
+      return { segment: toSegment(row!), created: !existed };
+    },
+
+    async getSegment(catalogId, name) {
+      const row = await db.get<SegmentRow>('SELECT * FROM segments WHERE catalog_id = ? AND name = ?', [catalogId, name]);
+      return row ? toSegment(row) : null;
+    },
+
+    async listSegments(catalogId) {
+      return (await db.all<SegmentRow>('SELECT * FROM segments WHERE catalog_id = ? ORDER BY name', [catalogId])).map(
+        toSegment,
+      );
+    },
+
+    async deleteSegment(catalogId, name) {
+      const r = await db.run('DELETE FROM segments WHERE catalog_id = ? AND name = ?', [catalogId, name]);
+      return r.changes > 0;
+    },
+
+    async countSegment(catalogId, definition, since) {
+      const cond = segmentCondition(definition, since);
+      const r = await db.get<{ visitors: number; exportable: number | null }>(
+        `SELECT count(*) AS visitors, sum(v.email_sha256 IS NOT NULL AND v.ad_consent = 1) AS exportable
+         FROM visitors v WHERE v.catalog_id = ? AND ${cond.sql}`,
+        [catalogId, ...cond.params],
+      );
+      return { visitors: r?.visitors ?? 0, exportable: r?.exportable ?? 0 };
+    },
+
+    async pageSegmentHashes(catalogId, definition, since, after, limit) {
+      const cond = segmentCondition(definition, since);
+      const rows = await db.all<{ visitor_id: string; email_sha256: string }>(
+        `SELECT v.visitor_id, v.email_sha256 FROM visitors v
+         WHERE v.catalog_id = ? AND v.visitor_id > ? AND v.email_sha256 IS NOT NULL AND v.ad_consent = 1 AND ${cond.sql}
+         ORDER BY v.visitor_id LIMIT ?`,
+        [catalogId, after, ...cond.params, limit],
+      );
+      return {
+        hashes: rows.map((r) => r.email_sha256),
+        next: rows.length < limit ? null : rows[rows.length - 1]!.visitor_id,
+      };
+    },
+  };
+}
