@@ -361,9 +361,11 @@ async function main(): Promise<void> {
   const pxCpu = cpuSince(cpu);
 
   const bare = await bareGifServer();
+  cpu = process.cpuUsage();
   const bareRun = await runChild(['pixel', '--url', bare.url, '--count', String(pixels), '--concurrency', String(concurrency)]);
   await bare.close();
   const bareRate = (bareRun.requests / bareRun.ms) * 1000;
+  const bareCpu = cpuSince(cpu);
 
   await server.close();
   const db = new Database(file, { readonly: true });
@@ -379,7 +381,9 @@ async function main(): Promise<void> {
   console.log(
     `  GET /px.gif, ${fmt(pixels)} single events          ${fmt(pxRate).padStart(8)} requests/s  server CPU ${us(pxCpu, pixels)}/request; results ${JSON.stringify(px.results)}`,
   );
-  console.log(`    floor: bare node:http answering the GIF  ${fmt(bareRate).padStart(8)} requests/s  (same generator, no app)`);
+  console.log(
+    `    floor: bare node:http answering the GIF  ${fmt(bareRate).padStart(8)} requests/s  server CPU ${us(bareCpu, pixels)}/request (same generator, no app)`,
+  );
 
   const sent = work.events + pixels;
   const expectDuplicates = work.duplicates;

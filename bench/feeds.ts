@@ -47,15 +47,16 @@ async function childStream(dbFile: string): Promise<Result> {
   let firstByteMs = 0;
   let bytes = 0;
   let items = 0;
-  const decoder = new TextDecoder();
+  const marker = Buffer.from('<item>');
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     if (!bytes) firstByteMs = performance.now() - started;
     bytes += value.byteLength;
-    // count items cheaply to prove every product came through
-    const text = decoder.decode(value, { stream: true });
-    for (let i = text.indexOf('<item>'); i >= 0; i = text.indexOf('<item>', i + 6)) items++;
+    // Count items on the bytes (no decoding) to prove every product came through. Chunks are
+    // encoded whole strings from the writer, so an `<item>` tag never straddles two of them.
+    const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    for (let i = buf.indexOf(marker); i >= 0; i = buf.indexOf(marker, i + 6)) items++;
   }
   const ms = performance.now() - started;
   close();

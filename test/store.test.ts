@@ -32,6 +32,50 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
+describe('product rows', () => {
+  it('every attribute survives a round trip through the store', async () => {
+    const full: Product = {
+      ...makeProduct({ id: 'full' }),
+      additional_image_link: ['https://shop.example.com/a2.jpg'],
+      availability: 'preorder',
+      availability_date: '2026-12-01T00:00:00Z',
+      sale_price: { micros: 9_990_000, currency: 'EUR' },
+      sale_price_effective_date: '2026-11-01T00:00:00Z/2026-11-30T23:59:59Z',
+      gtin: '4006381333931',
+      mpn: 'MPN-1',
+      identifier_exists: true,
+      condition: 'refurbished',
+      google_product_category: '212',
+      product_type: 'Apparel > Tops',
+      item_group_id: 'grp',
+      color: 'Navy',
+      size: 'M',
+      gender: 'female',
+      age_group: 'adult',
+      material: 'cotton',
+      pattern: 'striped',
+      quantity: 3,
+      shipping: [{ country: 'NL', service: 'Standard', price: { micros: 4_950_000, currency: 'EUR' } }],
+      custom_label_0: 'a',
+      custom_label_1: 'b',
+      custom_label_2: 'c',
+      custom_label_3: 'd',
+      custom_label_4: 'e',
+      extra: { season: 'winter' },
+    };
+    await publish([full]);
+    const { content_hash: _h, updated_at: _u, has_variants: _v, performance: _p, ...expected } = full as typeof full & {
+      has_variants?: boolean;
+      performance?: unknown;
+    };
+    const stored = (await t.store.getProduct(catalog.id, 'full'))!;
+    const { content_hash, updated_at, ...rest } = stored;
+    expect(rest).toEqual(expected);
+    expect(content_hash).toBeTruthy();
+    expect(updated_at).toBe('2026-11-23T12:00:00.000Z');
+  });
+});
+
 describe('versioned catalog', () => {
   it('a reader pinned at a version keeps seeing it after later publishes', async () => {
     const v1 = await publish([product('a', 'A1'), product('b', 'B1'), product('c', 'C1')]);

@@ -1,20 +1,13 @@
 /**
- * `product_labels` columns as joined into feed pages (aliased `perf_*`) -> ProductPerformance.
+ * `product_labels` columns as joined into feed pages -> ProductPerformance.
  * Most products carry no label, so the empty list is one shared frozen array rather than a
  * JSON.parse and an allocation per product on the million-row feed path.
  */
 import type { ProductPerformance } from './port';
+import type { SqlValue } from './sql';
 
-export interface PerformanceColumns {
-  /** null when the product has no row in the pinned label set (LEFT JOIN miss) */
-  perf_labels: string | null;
-  perf_views_7d: number | null;
-  perf_views_30d: number | null;
-  perf_carts_7d: number | null;
-  perf_carts_30d: number | null;
-  perf_purchases_7d: number | null;
-  perf_purchases_30d: number | null;
-}
+/** The label-set columns feed pages select after the product, in this order (alias `l`). */
+export const PERFORMANCE_SELECT = 'l.labels, l.views_7d, l.views_30d, l.carts_7d, l.carts_30d, l.purchases_7d, l.purchases_30d';
 
 const NO_LABELS: string[] = Object.freeze([]) as unknown as string[];
 
@@ -24,15 +17,18 @@ export function parseLabels(json: string): string[] {
   return Array.isArray(parsed) ? parsed.filter((l): l is string => typeof l === 'string') : NO_LABELS;
 }
 
-export function rowToPerformance(r: PerformanceColumns): ProductPerformance | null {
-  if (r.perf_labels === null) return null;
+/** The PERFORMANCE_SELECT values starting at `at`; null when the product has no row in the pinned set. */
+export function performanceFromValues(v: readonly SqlValue[], at: number): ProductPerformance | null {
+  const labels = v[at] as string | null;
+  if (labels === null) return null;
+  const n = (i: number) => (v[at + i] as number | null) ?? 0;
   return {
-    labels: parseLabels(r.perf_labels),
-    views_7d: r.perf_views_7d ?? 0,
-    views_30d: r.perf_views_30d ?? 0,
-    carts_7d: r.perf_carts_7d ?? 0,
-    carts_30d: r.perf_carts_30d ?? 0,
-    purchases_7d: r.perf_purchases_7d ?? 0,
-    purchases_30d: r.perf_purchases_30d ?? 0,
+    labels: parseLabels(labels),
+    views_7d: n(1),
+    views_30d: n(2),
+    carts_7d: n(3),
+    carts_30d: n(4),
+    purchases_7d: n(5),
+    purchases_30d: n(6),
   };
 }

@@ -5,8 +5,8 @@
  * INSERT), and multi-statement work goes through `batch`, which is one transaction on both drivers.
  */
 import type { Catalog, ConsentMode } from '../catalog/catalog';
-import { rowToPerformance, type PerformanceColumns } from './performance-row';
-import { PRODUCT_COLUMNS, pushProductValues, rowToProduct, type ProductRow } from './product-row';
+import { PERFORMANCE_SELECT, performanceFromValues } from './performance-row';
+import { PRODUCT_COLUMNS, PRODUCT_WIDTH, productFromValues, productSelect, pushProductValues } from './product-row';
 import type {
   CatalogSettings,
   FeedProduct,
@@ -323,22 +323,23 @@ export function createSqlStore(db: SqlDriver): Store {
       // `+c.valid_from` keeps the planner on products_group (catalog, item_group_id) for the
       // parent check; left to itself it picks products_version and scans the whole catalog per row.
       // The LEFT JOIN is one primary-key probe per row into the label set the response is pinned to.
-      const rows = await db.all<ProductRow & { has_variants: number } & PerformanceColumns>(
-        `SELECT p.*, EXISTS (
+      const rows = await db.values(
+        `SELECT ${productSelect('p')}, EXISTS (
             SELECT 1 FROM products c WHERE c.catalog_id = ?1 AND c.item_group_id = p.item_id AND c.item_id <> p.item_id
-              AND +c.valid_from <= ?2 AND (c.valid_to IS NULL OR c.valid_to > ?2)) AS has_variants,
-            l.labels AS perf_labels, l.views_7d AS perf_views_7d, l.views_30d AS perf_views_30d,
-            l.carts_7d AS perf_carts_7d, l.carts_30d AS perf_carts_30d,
-            l.purchases_7d AS perf_purchases_7d, l.purchases_30d AS perf_purchases_30d
+              AND +c.valid_from <= ?2 AND (c.valid_to IS NULL OR c.valid_to > ?2)),
+            ${PERFORMANCE_SELECT}
          FROM products p
          LEFT JOIN product_labels l ON l.catalog_id = ?1 AND l.labels_version = ?5 AND l.product_id = p.item_id
          WHERE p.catalog_id = ?1 AND p.item_id > ?3 AND ${VISIBLE_AT}
          ORDER BY p.item_id LIMIT ?4`,
         [catalogId, version, after ?? '', limit, labelsVersion],
       );
-      return rows.map(
-        (r): FeedProduct => ({ ...rowToProduct(r), has_variants: r.has_variants === 1, performance: rowToPerformance(r) }),
-      );
+      return rows.map((v): FeedProduct => {
+        const product = productFromValues(v) as FeedProduct;
+        product.has_variants = v[PRODUCT_WIDTH] === 1;
+        product.performance = performanceFromValues(v, PRODUCT_WIDTH + 1);
+        return product;
+      });
     },
 
     async countProducts(catalogId, version) {
@@ -350,11 +351,11 @@ export function createSqlStore(db: SqlDriver): Store {
     },
 
     async getProduct(catalogId, id) {
-      const row = await db.get<ProductRow>(
-        'SELECT * FROM products WHERE catalog_id = ? AND valid_to IS NULL AND item_id = ?',
+      const [row] = await db.values(
+        `SELECT ${productSelect('p')} FROM products p WHERE p.catalog_id = ? AND p.valid_to IS NULL AND p.item_id = ?`,
         [catalogId, id],
       );
-      return row ? rowToProduct(row) : null;
+      return row ? productFromValues(row) : null;
     },
 
     async searchProducts(catalogId, { q, after, limit }) {
@@ -365,11 +366,11 @@ export function createSqlStore(db: SqlDriver): Store {
         where += ` AND (lower(item_id) LIKE ? ESCAPE '\\' OR lower(title) LIKE ? ESCAPE '\\' OR lower(coalesce(brand, '')) LIKE ? ESCAPE '\\' OR gtin = ?)`;
         params.push(like, like, like, q.trim());
       }
-      const rows = await db.all<ProductRow>(`SELECT * FROM products WHERE ${where} ORDER BY item_id LIMIT ?`, [
+      const rows = await db.values(`SELECT ${productSelect('products')} FROM products WHERE ${where} ORDER BY item_id LIMIT ?`, [
         ...params,
         limit + 1,
       ]);
-      const items = rows.slice(0, limit).map(rowToProduct);
+      const items = rows.slice(0, limit).map(productFromValues);
       return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null } satisfies ProductPage;
     },
 

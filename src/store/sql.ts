@@ -12,6 +12,8 @@ export interface SqlStatement {
 export interface SqlDriver {
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  /** Rows as arrays in SELECT order: no per-row object with named properties on hot read paths. */
+  values(sql: string, params?: readonly SqlValue[]): Promise<SqlValue[][]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number; lastRowId: number }>;
   /** Runs all statements in one transaction: all take effect or none. */
   batch(statements: readonly SqlStatement[]): Promise<Array<{ changes: number }>>;

@@ -30,18 +30,23 @@ interface Prepared {
 
 export function betterSqliteDriver(db: Database.Database): SqlDriver {
   const cache = new Map<string, Prepared>();
-  const prepare = (sql: string): Prepared => {
-    let prepared = cache.get(sql);
+  // Raw (array-row) mode is a property of a prepared statement, so those get their own cache.
+  const rawCache = new Map<string, Prepared>();
+  const prepare = (sql: string, raw: boolean): Prepared => {
+    const c = raw ? rawCache : cache;
+    let prepared = c.get(sql);
     if (!prepared) {
       const numbered = NUMBERED.test(sql);
       NUMBERED.lastIndex = 0;
-      prepared = { stmt: db.prepare(numbered ? sql.replace(NUMBERED, '@p$1') : sql), numbered };
-      cache.set(sql, prepared);
+      const stmt = db.prepare(numbered ? sql.replace(NUMBERED, '@p$1') : sql);
+      if (raw) stmt.raw(true);
+      prepared = { stmt, numbered };
+      c.set(sql, prepared);
     }
     return prepared;
   };
-  const bind = (sql: string, params?: readonly SqlValue[]): [Database.Statement, unknown[]] => {
-    const { stmt, numbered } = prepare(sql);
+  const bind = (sql: string, params?: readonly SqlValue[], raw = false): [Database.Statement, unknown[]] => {
+    const { stmt, numbered } = prepare(sql, raw);
     if (!numbered) return [stmt, (params ?? []) as SqlValue[]];
     const named: Record<string, SqlValue> = {};
     (params ?? []).forEach((v, i) => {
@@ -59,6 +64,10 @@ export function betterSqliteDriver(db: Database.Database): SqlDriver {
     async all<T>(sql: string, params?: readonly SqlValue[]) {
       const [stmt, args] = bind(sql, params);
       return stmt.all(...args) as T[];
+    },
+    async values(sql: string, params?: readonly SqlValue[]) {
+      const [stmt, args] = bind(sql, params, true);
+      return stmt.all(...args) as SqlValue[][];
     },
     async get<T>(sql: string, params?: readonly SqlValue[]) {
       const [stmt, args] = bind(sql, params);
