@@ -56,3 +56,26 @@ export const customLabels: readonly Field[] = [
   text('custom_label_3'),
   text('custom_label_4'),
 ];
+
+/** Variant and detail attributes every channel takes under Google's names, in one order. */
+export const variantFields: readonly Field[] = [
+  text('color'),
+  text('size'),
+  text('gender'),
+  text('age_group'),
+  text('material'),
+  text('pattern'),
+];
+
+/** Length limits the channels share for those attributes and the custom labels. */
+export const sharedTextLimits = {
+  color: 100,
+  size: 100,
+  material: 200,
+  pattern: 100,
+  custom_label_0: 100,
+  custom_label_1: 100,
+  custom_label_2: 100,
+  custom_label_3: 100,
+  custom_label_4: 100,
+} as const;

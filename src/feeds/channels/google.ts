@@ -3,7 +3,7 @@
  * Limits and required attributes from Google's product data specification (SPEC §2).
  */
 import type { Channel } from './channel';
-import { additionalImages, availability, customLabels, identifierExists, price, salePrice, shipping, text } from './attributes';
+import { additionalImages, availability, customLabels, identifierExists, price, salePrice, shipping, text, variantFields, sharedTextLimits } from './attributes';
 import { checkProduct, compileSpec } from './checks';
 
 const AVAILABILITY = {
@@ -25,15 +25,7 @@ const spec = compileSpec({
       description: 5000,
       brand: 70,
       product_type: 750,
-      color: 100,
-      size: 100,
-      material: 200,
-      pattern: 100,
-      custom_label_0: 100,
-      custom_label_1: 100,
-      custom_label_2: 100,
-      custom_label_3: 100,
-      custom_label_4: 100,
+      ...sharedTextLimits,
     },
   },
   brand: 'new',
@@ -66,12 +58,7 @@ export const google: Channel = {
     text('google_product_category'),
     text('product_type'),
     text('item_group_id'),
-    text('color'),
-    text('size'),
-    text('gender'),
-    text('age_group'),
-    text('material'),
-    text('pattern'),
+    ...variantFields,
     shipping,
     ...customLabels,
   ],

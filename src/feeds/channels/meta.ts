@@ -3,7 +3,7 @@
  * Meta wants out-of-stock items listed, so ads for them stop, rather than dropped.
  */
 import type { Channel } from './channel';
-import { additionalImages, availability, customLabels, price, salePrice, shipping, text } from './attributes';
+import { additionalImages, availability, customLabels, price, salePrice, shipping, text, variantFields } from './attributes';
 import { checkProduct, compileSpec } from './checks';
 
 const AVAILABILITY = {
@@ -65,12 +65,7 @@ export const meta: Channel = {
     text('product_type'),
     text('gtin'),
     text('mpn'),
-    text('color'),
-    text('size'),
-    text('gender'),
-    text('age_group'),
-    text('material'),
-    text('pattern'),
+    ...variantFields,
     shipping,
     ...customLabels,
   ],

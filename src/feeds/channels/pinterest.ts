@@ -5,7 +5,7 @@
  * up to 10 additional images (comma-separated in CSV).
  */
 import type { Channel } from './channel';
-import { additionalImages, availability, customLabels, price, salePrice, shipping, text } from './attributes';
+import { additionalImages, availability, customLabels, price, salePrice, shipping, text, variantFields, sharedTextLimits } from './attributes';
 import { checkProduct, compileSpec } from './checks';
 
 const AVAILABILITY = {
@@ -28,15 +28,7 @@ const spec = compileSpec({
       description: 10000,
       brand: 100,
       product_type: 750,
-      color: 100,
-      size: 100,
-      material: 200,
-      pattern: 100,
-      custom_label_0: 100,
-      custom_label_1: 100,
-      custom_label_2: 100,
-      custom_label_3: 100,
-      custom_label_4: 100,
+      ...sharedTextLimits,
     },
   },
   brand: 'optional',
@@ -67,12 +59,7 @@ export const pinterest: Channel = {
     text('item_group_id'),
     text('google_product_category'),
     text('product_type'),
-    text('color'),
-    text('size'),
-    text('gender'),
-    text('age_group'),
-    text('material'),
-    text('pattern'),
+    ...variantFields,
     shipping,
     ...customLabels,
   ],

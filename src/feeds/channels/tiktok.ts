@@ -6,7 +6,7 @@
  * TikTok states none), so what we emit is never refused for length.
  */
 import type { Channel } from './channel';
-import { additionalImages, availability, customLabels, price, salePrice, shipping, text } from './attributes';
+import { additionalImages, availability, customLabels, price, salePrice, shipping, text, variantFields, sharedTextLimits } from './attributes';
 import { checkProduct, compileSpec } from './checks';
 
 const AVAILABILITY = {
@@ -28,15 +28,7 @@ const spec = compileSpec({
       description: 5000,
       brand: 100,
       product_type: 750,
-      color: 100,
-      size: 100,
-      material: 200,
-      pattern: 100,
-      custom_label_0: 100,
-      custom_label_1: 100,
-      custom_label_2: 100,
-      custom_label_3: 100,
-      custom_label_4: 100,
+      ...sharedTextLimits,
     },
   },
   brand: 'always',
@@ -66,12 +58,7 @@ export const tiktok: Channel = {
     text('product_type'),
     text('gtin'),
     text('mpn'),
-    text('color'),
-    text('size'),
-    text('gender'),
-    text('age_group'),
-    text('material'),
-    text('pattern'),
+    ...variantFields,
     shipping,
     ...customLabels,
   ],
