@@ -3,7 +3,7 @@
  * compressors, the system clock. Shared by the server, the demo, the CLI, tests and benches.
  */
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
@@ -71,9 +71,13 @@ export const nodeCompressors: NonNullable<AppDeps['compressors']> = {
   gzip: () => Duplex.toWeb(zlib.createGzip({ level: 5 })) as unknown as TransformStream<Uint8Array, Uint8Array>,
 };
 
-/** Cache files live beside the database: `data/adfeed.db` caches under `data/cache/`. */
+/**
+ * Cache files live beside the database, in a folder named after it (`data/adfeed.db` caches under
+ * `data/adfeed-cache/`): two databases in one folder must never share cached feeds.
+ */
 export function cacheDirFor(dbFile: string): string {
-  return dbFile === ':memory:' ? join(PROJECT_ROOT, 'data', 'cache-memory') : join(dirname(dbFile), 'cache');
+  if (dbFile === ':memory:') return join(PROJECT_ROOT, 'data', 'memory-cache');
+  return join(dirname(dbFile), `${basename(dbFile).replace(/\.[^.]*$/, '')}-cache`);
 }
 
 /** Proxy headers first (behind a proxy the socket is the proxy), else the socket's address. */
