@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRowMapper, detectDialect, normalizeAvailability, normalizeKey } from '../src/catalog/map';
+import { cleanLine, cleanMultiline, createRowMapper, decodeEntities, detectDialect, normalizeAvailability, normalizeKey, stripHtml } from '../src/catalog/map';
+import { looksLikeHtml } from '../src/catalog/map/text';
 import type { ImportFormat } from '../src/catalog/parse';
 import type { Product } from '../src/catalog/product';
 import { readProducts, type ProductEvent } from '../src/catalog/read-products';
@@ -388,5 +390,38 @@ describe('createRowMapper', () => {
     const rows = mapper.map({ line: 7, fields: { 'g:id': 'x', Title: 'T', Link: 'p/x', Price: '1' } });
     expect(rows).toEqual([{ line: 7, input: { id: 'x', title: 'T', link: 'https://shop.example/p/x', price: '1' }, warnings: [] }]);
     expect(mapper.finish()).toEqual({ rows: [], links: [], issues: [] });
+  });
+});
+
+describe('text clean-up', () => {
+  // The full clean-up, step by step; cleanLine and cleanMultiline skip it for text it would not change.
+  const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/g;
+  const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  const fullLine = (raw: string) =>
+    (raw.includes('&') ? decodeEntities(raw) : raw).replace(CONTROL, '').replace(LONE_SURROGATE, '').replace(/\s+/g, ' ').trim();
+  const fullMultiline = (raw: string) => {
+    let s = looksLikeHtml(raw) ? stripHtml(raw) : raw;
+    if (s.includes('&')) s = decodeEntities(s);
+    s = s.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '');
+    return s
+      .split('\n')
+      .map((line) => line.replace(/\s+/g, ' ').trim())
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+  };
+
+  it('gives what the full clean-up gives, for any text (property)', () => {
+    const unit = fc.constantFrom(
+      'a', 'é', '😀', ' ', '  ', '\n', '\r', '\r\n', '\t', '\u000b', '\u0001', '\u007f', '\u00a0', '\u2028', '\u3000', '\ufeff',
+      '\ud800', '\udc00', '&', '&amp;', '&#x41;', '<', '<p>', '</p>', '<br>', 'b>',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 14 }), (s) => {
+        expect(cleanLine(s)).toBe(fullLine(s));
+        expect(cleanMultiline(s)).toBe(fullMultiline(s));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { parse as csvParse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,8 @@ import {
   type ImportFormat,
   type RawRecord,
 } from '../src/catalog/parse';
+import { CsvEngine } from '../src/catalog/parse/csv-engine';
+import { countNewlines } from '../src/catalog/parse/bytes';
 
 const MB = 1 << 20;
 
@@ -184,6 +187,59 @@ describe('CSV', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('CSV engine', () => {
+  // The engine replaced csv-parse (options as the import used them): same records for any
+  // text, chunked anyhow, and the line each record starts on.
+  const reference = (text: string, quote: boolean) => {
+    try {
+      const rows = csvParse(text, {
+        delimiter: ',',
+        quote: quote ? '"' : false,
+        record_delimiter: ['\r\n', '\n', '\r'],
+        relax_column_count: true,
+        relax_quotes: true,
+        bom: false,
+        skip_empty_lines: false,
+      }) as string[][];
+      let line = 1;
+      return rows.map((fields) => {
+        const record = { fields, line };
+        line += 1 + fields.reduce((n, f) => n + countNewlines(f), 0);
+        return record;
+      });
+    } catch (err) {
+      return (err as { code?: string }).code ?? 'error';
+    }
+  };
+  const engine = (text: string, size: number, quote: boolean) => {
+    const e = new CsvEngine({ delimiter: ',', quote });
+    const records = [];
+    try {
+      for (let i = 0; i < text.length; i += size) records.push(...e.write(text.slice(i, i + size)));
+      records.push(...e.end());
+    } catch (err) {
+      return err instanceof ImportFileError && /never closed/.test(err.reason) ? 'CSV_QUOTE_NOT_CLOSED' : 'error';
+    }
+    return records;
+  };
+
+  it('reads what csv-parse reads, whatever the chunks (property)', () => {
+    const unit = fc.constantFrom('a', 'b', ' ', ',', '"', '""', '\n', '\r', '\r\n', 'é', '😀');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), fc.integer({ min: 1, max: 12 }), fc.boolean(), (text, size, quote) => {
+        expect(engine(text, size, quote)).toEqual(reference(text, quote));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuses an unclosed quote at the line its record starts on', () => {
+    const e = new CsvEngine({ delimiter: ',', quote: true });
+    expect(e.write('a\r\nb,"c\nd')).toEqual([{ fields: ['a'], line: 1 }]);
+    expect(() => e.end()).toThrow(expect.objectContaining({ line: 2 }));
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * The Store over any SqlDriver (better-sqlite3, D1). All of adfeed's SQL lives here.
+ * The catalog Store over any SqlDriver (better-sqlite3, D1). Its SQL lives here; the signals and
+ * insights stores sit beside it in src/store/.
  *
- * Statements stay within D1's limits: at most 100 bound parameters each (one product row per
+ * Statements stay within D1's limits: at most 100 bound parameters each (three product rows per
  * INSERT), and multi-statement work goes through `batch`, which is one transaction on both drivers.
  */
 import type { Catalog, ConsentMode } from '../catalog/catalog';
@@ -138,9 +139,9 @@ export function createSqlStore(db: SqlDriver): Store {
     },
 
     async stageProducts(importId, products) {
-      // Three rows per INSERT: 3 × 30 parameters stays within D1's 100 a statement, and one
-      // statement per three rows saves most of the per-statement cost. VALUES rows are
-      // inserted in order, so a later row with an id already staged still replaces it.
+      // Three rows per INSERT: 3 × 30 parameters stays within D1's 100 a statement, and a
+      // third of the statements to bind and step. VALUES rows are inserted in order, so a
+      // later row with an id already staged still replaces it.
       const perInsert = 3;
       const sql = (rows: number) =>
         `INSERT OR REPLACE INTO staged_products (import_id, item_id, content_hash, ${COLS}) VALUES ${Array(rows).fill(`(?, ${PLACEHOLDERS})`).join(', ')}`;

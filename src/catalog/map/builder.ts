@@ -6,12 +6,15 @@
 import { attributeFor, ATTRIBUTES, ATTRIBUTE_SET, type Attribute } from './aliases';
 import { normalizeKey } from './keys';
 import type { MapContext, ProductInput } from './types';
-import { firstText, parseCount, resolveUrl, splitUrls, toText } from './values';
+import { firstText, parseCount, resolveUrl, splitUrls, toText, trimmed } from './values';
 import { normalizeAvailability } from './availability';
 
+/** The attribute a column feeds and the rank of its name (see aliases.ts), or null for extra. */
+export type ColumnTarget = [Attribute, number] | null;
+
 // Column name → attribute, remembered: every row of a file asks about the same columns.
-const targets = new Map<string, [Attribute, number] | null>();
-function targetOf(key: string): [Attribute, number] | null {
+const targets = new Map<string, ColumnTarget>();
+export function targetOf(key: string): ColumnTarget {
   let target = targets.get(key);
   if (target === undefined) {
     target = attributeFor(normalizeKey(key));
@@ -55,7 +58,8 @@ export class InputBuilder {
 
   /** Sets an attribute unless it is empty or a stronger source already set it. */
   set(attribute: Attribute, value: string | undefined, priority = 1, sourceName?: string): boolean {
-    const v = value?.trim();
+    if (value === undefined) return false;
+    const v = trimmed(value);
     if (!v) return false;
     const at = this.indexOf(attribute);
     if (at === -1) this.held.push(attribute, priority, sourceName);
@@ -109,7 +113,11 @@ export class InputBuilder {
    * count above 1 is a quantity.
    */
   column(key: string, value: unknown, basePriority = 0): void {
-    const target = targetOf(key);
+    this.columnTo(targetOf(key), key, value, basePriority);
+  }
+
+  /** `column` with the column's target already looked up (mappers resolve a file's header once). */
+  columnTo(target: ColumnTarget, key: string, value: unknown, basePriority = 0): void {
     if (!target) {
       this.extra(key, value);
       return;
@@ -125,7 +133,7 @@ export class InputBuilder {
         return;
       case 'quantity': {
         const text = firstText(value);
-        if (text.trim() !== '' && parseCount(text) === null && normalizeAvailability(text) !== null) this.set('availability', text, priority, key);
+        if (trimmed(text) !== '' && parseCount(text) === null && normalizeAvailability(text) !== null) this.set('availability', text, priority, key);
         else this.set('quantity', text, priority, key);
         return;
       }

@@ -26,7 +26,7 @@ const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
 /** An absolute http(s) URL, normalised by the URL parser (spaces escaped, host lower-cased); null if not one. */
 export function httpUrl(raw: string): string | null {
   const s = raw.trim();
-  if (CANONICAL_URL.test(s) && !DOT_SEGMENT.test(s)) return s;
+  if (CANONICAL_URL.test(s) && !(s.includes('/.') && DOT_SEGMENT.test(s))) return s;
   if (!/^https?:\/\//i.test(s)) return null;
   try {
     const url = new URL(s);
@@ -135,7 +135,12 @@ const GTIN_LENGTH = /^(?:\d{8}|\d{12}|\d{13}|\d{14})$/;
 
 /** GS1 check digit: weights 3,1,3,… from the right over all digits but the last. All zeros is no GTIN. */
 export function isValidGtin(code: string): boolean {
-  if (!GTIN_LENGTH.test(code) || /^0+$/.test(code)) return false;
+  return GTIN_LENGTH.test(code) && checkDigitOk(code);
+}
+
+/** The check digit of 8, 12, 13 or 14 digits; all zeros is no GTIN. */
+function checkDigitOk(code: string): boolean {
+  if (/^0+$/.test(code)) return false;
   const n = code.length;
   let sum = 0;
   for (let i = 0; i < n - 1; i++) sum += (code.charCodeAt(n - 2 - i) - 48) * (i % 2 === 0 ? 3 : 1);
@@ -146,10 +151,15 @@ export function isValidGtin(code: string): boolean {
 export function readGtin(raw: string): string | Problem | null {
   let code = raw.trim();
   if (code.charCodeAt(0) === 39 /* ' */) code = code.slice(1);
-  if (!ALL_DIGITS.test(code)) code = code.replace(/[\s-]/g, '');
+  let digits = ALL_DIGITS.test(code);
+  if (!digits) {
+    code = code.replace(/[\s-]/g, '');
+    digits = ALL_DIGITS.test(code);
+  }
   if (code === '') return null;
-  if (!GTIN_LENGTH.test(code)) return new Problem('is not 8, 12, 13 or 14 digits');
-  return isValidGtin(code) ? code : new Problem('has a wrong check digit');
+  const n = code.length;
+  if (!digits || !(n === 8 || n === 12 || n === 13 || n === 14)) return new Problem('is not 8, 12, 13 or 14 digits');
+  return checkDigitOk(code) ? code : new Problem('has a wrong check digit');
 }
 
 export function readQuantity(raw: string): number | Problem {

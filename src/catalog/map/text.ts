@@ -17,7 +17,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** One line of text: controls removed, all whitespace runs (newlines too) made one space. */
 export function cleanLine(raw: string): string {
-  if (isClean(raw, false)) return raw; // most cells: one scan, no regex, no copy
+  if (isClean(raw, false)) return raw; // most cells: one scan, no copy
   let s = raw;
   if (s.includes('&')) s = decodeEntities(s);
   s = withoutBadCharacters(s);
@@ -51,38 +51,23 @@ const HAS_SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * True when cleaning would not change the text: no leading, trailing or doubled spaces, no
- * whitespace but the plain space (and single `\n` between lines when multiline), no
- * control characters, surrogates (checked on the slow path), markup or entities.
+ * whitespace but the plain space (and single `\n` between lines when multiline, at most two
+ * in a row), no control characters, surrogates (checked on the slow path), markup or
+ * entities. One regex scan: twice as fast as a loop over the characters in JavaScript.
  */
 function isClean(s: string, multiline: boolean): boolean {
-  let prevSpace = true; // a leading space or newline needs trimming
-  let prevNewline = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32) {
-      if (prevSpace) return false;
-      prevSpace = true;
-      continue;
-    }
-    if (c === 10 && multiline) {
-      if (prevSpace && !prevNewline) return false; // space before a newline, or a leading newline
-      if (prevNewline && i >= 2 && s.charCodeAt(i - 2) === 10) return false; // a third newline
-      prevSpace = true;
-      prevNewline = true;
-      continue;
-    }
-    // other whitespace and controls, `&` (entities), `<` (markup, in descriptions), DEL, C1, NBSP
-    if (c < 33 || c === 38 || (c === 60 && multiline) || (c >= 0x7f && c <= 0xa0)) return false;
-    if (c >= 0x1680) {
-      if (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f) return false;
-      if (c === 0x205f || c === 0x3000 || c === 0xfeff || c >= 0xfffe) return false;
-      if (c >= 0xd800 && c <= 0xdfff) return false; // surrogates: pairing is checked on the slow path
-    }
-    prevSpace = false;
-    prevNewline = false;
-  }
-  return !prevSpace; // a trailing space or newline needs trimming ('' takes the slow path, harmlessly)
+  const n = s.length;
+  if (n === 0) return false; // '' takes the slow path, harmlessly
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(n - 1);
+  if (multiline) return first !== 32 && first !== 10 && last !== 32 && last !== 10 && !MULTILINE_DIRTY.test(s);
+  return first !== 32 && last !== 32 && !LINE_DIRTY.test(s);
 }
+// Other whitespace and controls, `&` (entities), DEL, C1, NBSP, Unicode spaces, BOM,
+// non-characters, surrogates; multi-line text also `<` (markup) and badly placed newlines.
+const LINE_DIRTY = /[\x00-\x1f&\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ufffe\uffff\ud800-\udfff]| {2}/;
+const MULTILINE_DIRTY =
+  /[\x00-\x09\x0b-\x1f&<\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ufffe\uffff\ud800-\udfff]| {2}| \n|\n |\n{3}/;
 
 export function looksLikeHtml(s: string): boolean {
   return s.includes('<') && /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|<!--/i.test(s);

@@ -125,10 +125,14 @@ function recordMaker(header: string[]): (fields: string[]) => Record<string, unk
   const blank: Record<string, string> = emptyFields() as Record<string, string>;
   for (const name of header) Object.defineProperty(blank, name, { value: '', enumerable: true, writable: true, configurable: true });
   const template = JSON.parse(JSON.stringify(blank)) as Record<string, unknown>;
-  const n = header.length;
+  // The template's own key strings (property keys are interned): storing by a key that is
+  // not would look it up in V8's string table on every store.
+  const interned = new Map(Object.keys(template).map((k) => [k, k]));
+  const keys = header.map((name) => interned.get(name) ?? name);
+  const n = keys.length;
   return (fields) => {
     const record = { ...template };
-    for (let i = 0; i < n; i++) record[header[i]!] = fields[i] ?? '';
+    for (let i = 0; i < n; i++) record[keys[i]!] = fields[i] ?? '';
     return record;
   };
 }
