@@ -6,6 +6,7 @@ import { looksLikeHtml } from '../src/catalog/map/text';
 import type { ImportFormat } from '../src/catalog/parse';
 import type { Product } from '../src/catalog/product';
 import { readProducts, type ProductEvent } from '../src/catalog/read-products';
+import { body } from './helpers/streams';
 
 const SHOP = 'https://shop.example';
 const DATA = new URL('../../shared/data/', import.meta.url).pathname;
@@ -13,19 +14,6 @@ const MAGENTO = `${DATA}magento2-sample-data/products.csv`;
 const RETAIL = `${DATA}google-retail-tutorial/products.json`;
 const RETAIL_INVALID = `${DATA}google-retail-tutorial/products_some_invalid.json`;
 
-function body(content: string | Uint8Array, size = 64 * 1024): ReadableStream<Uint8Array> {
-  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) controller.close();
-      else {
-        controller.enqueue(bytes.slice(at, at + size));
-        at += size;
-      }
-    },
-  });
-}
 
 interface Imported {
   products: Product[];

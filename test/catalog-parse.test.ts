@@ -12,23 +12,10 @@ import {
 } from '../src/catalog/parse';
 import { CsvEngine } from '../src/catalog/parse/csv-engine';
 import { countNewlines } from '../src/catalog/parse/bytes';
+import { body } from './helpers/streams';
 
 const MB = 1 << 20;
 
-/** A body delivered in chunks of `size` bytes, like a slow upload. */
-function body(content: string | Uint8Array, size = 64 * 1024): ReadableStream<Uint8Array> {
-  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) controller.close();
-      else {
-        controller.enqueue(bytes.slice(at, at + size));
-        at += size;
-      }
-    },
-  });
-}
 
 async function read(content: string | Uint8Array, format: ImportFormat, size?: number, maxBytes = 10 * MB): Promise<RawRecord[]> {
   const out: RawRecord[] = [];
