@@ -4,6 +4,7 @@
  * `Body (HTML)` becomes `body_html` and `In stock?` becomes `in_stock`.
  */
 import { unpinned } from '../parse/strings';
+import { toText } from './values';
 
 const cache = new Map<string, string>();
 
@@ -23,12 +24,12 @@ export function normalizeKey(key: string): string {
   return nk;
 }
 
-/** A record's fields by normalised key (the first column wins when two normalise alike). */
-export function normalizedFields(fields: Record<string, unknown>): Map<string, unknown> {
-  const out = new Map<string, unknown>();
+/** A record's cells as trimmed text by normalised key (the first column wins when two normalise alike). */
+export function textFields(fields: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
   for (const key of Object.keys(fields)) {
     const nk = normalizeKey(key);
-    if (!out.has(nk)) out.set(nk, fields[key]);
+    if (!out.has(nk)) out.set(nk, toText(fields[key]).trim());
   }
   return out;
 }

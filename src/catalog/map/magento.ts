@@ -7,10 +7,10 @@
 import type { VariantLink } from '../../store/port';
 import type { Issue } from '../catalog';
 import { InputBuilder } from './builder';
-import { normalizeKey } from './keys';
+import { normalizeKey, textFields } from './keys';
 import { slugify } from './text';
 import type { MapContext, MappedRow, MapperResult, RowMapper, SourceRecord } from './types';
-import { categoryPath, joinUrl, toText } from './values';
+import { categoryPath, joinUrl } from './values';
 
 /** Columns read explicitly below. */
 const HANDLED = new Set([
@@ -38,11 +38,7 @@ export class MagentoMapper implements RowMapper {
   constructor(private readonly ctx: MapContext) {}
 
   map(record: SourceRecord): MappedRow[] {
-    const f = new Map<string, string>();
-    for (const key of Object.keys(record.fields)) {
-      const nk = normalizeKey(key);
-      if (!f.has(nk)) f.set(nk, toText(record.fields[key]).trim());
-    }
+    const f = textFields(record.fields);
     const get = (k: string) => f.get(k) ?? '';
 
     // A row with a store view code only overrides texts of one store view (a translation).

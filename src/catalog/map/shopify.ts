@@ -10,10 +10,10 @@ import { parsePrice } from '../money';
 import { unpinned } from '../parse/strings';
 import { attributeFor } from './aliases';
 import { InputBuilder } from './builder';
-import { normalizeKey } from './keys';
+import { textFields } from './keys';
 import { slugify } from './text';
 import type { MapContext, MappedRow, MapperResult, RowMapper, SourceRecord } from './types';
-import { joinUrl, parseCount, toText } from './values';
+import { joinUrl, parseCount } from './values';
 
 /** Product-level columns, given on a handle's first row only. */
 interface ProductInfo {
@@ -64,11 +64,7 @@ export class ShopifyMapper implements RowMapper {
   constructor(private readonly ctx: MapContext) {}
 
   map(record: SourceRecord): MappedRow[] {
-    const row = new Map<string, string>();
-    for (const key of Object.keys(record.fields)) {
-      const nk = normalizeKey(key);
-      if (!row.has(nk)) row.set(nk, toText(record.fields[key]).trim());
-    }
+    const row = textFields(record.fields);
     const get = (k: string) => row.get(k) ?? '';
     const handle = get('handle');
     if (handle === '') {

@@ -8,10 +8,10 @@ import type { VariantLink } from '../../store/port';
 import type { Issue } from '../catalog';
 import { unpinned } from '../parse/strings';
 import { InputBuilder } from './builder';
-import { normalizeKey } from './keys';
+import { normalizeKey, textFields } from './keys';
 import { slugify } from './text';
 import type { MapContext, MappedRow, MapperResult, RowMapper, SourceRecord } from './types';
-import { categoryPath, joinUrl, splitUrls, toText } from './values';
+import { categoryPath, joinUrl, splitUrls } from './values';
 
 /** Columns read explicitly below, or WooCommerce settings with no meaning in a feed. */
 const HANDLED =
@@ -49,11 +49,7 @@ export class WooCommerceMapper implements RowMapper {
   constructor(private readonly ctx: MapContext) {}
 
   map(record: SourceRecord): MappedRow[] {
-    const row = new Map<string, string>();
-    for (const key of Object.keys(record.fields)) {
-      const nk = normalizeKey(key);
-      if (!row.has(nk)) row.set(nk, toText(record.fields[key]).trim());
-    }
+    const row = textFields(record.fields);
     const get = (k: string) => row.get(k) ?? '';
     const types = get('type').toLowerCase().split(/\s*,\s*/);
     const wooId = get('id');
