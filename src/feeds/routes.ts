@@ -60,13 +60,14 @@ export function feedRoutes() {
     c.header('Vary', 'Accept-Encoding');
     c.header('X-Catalog-Version', String(catalog.version));
     c.header('X-Labels-Version', String(catalog.labels_version ?? 0));
-    logFetch(deps, catalog, definition.name, c.req.header('user-agent') ?? '', 200);
+    const userAgent = c.req.header('user-agent') ?? '';
 
     const inm = c.req.header('if-none-match');
     const ims = c.req.header('if-modified-since');
     const notModified = inm
       ? etagMatches(inm, etag)
       : ims !== undefined && Date.parse(ims) >= Date.parse(lastModified);
+    logFetch(deps, catalog, definition.name, userAgent, notModified ? 304 : 200);
     if (notModified) {
       c.header('ETag', etag);
       return c.body(null, 304);

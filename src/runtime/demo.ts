@@ -77,14 +77,15 @@ async function main(): Promise<void> {
         `<p>${escapeXml(product.description)}</p>`,
     );
   });
-  root.route('/', createApp(nodeDeps(store, settings)));
+  const deps = nodeDeps(store, settings);
+  root.route('/', createApp(deps));
 
   const server = serve({ fetch: root.fetch, port: settings.port }, () => {
     const base = settings.publicUrl;
     console.log(`\nadfeed demo running at ${base}  (database ${settings.dbFile})`);
     console.log(`admin token: ${settings.adminToken}`);
     console.log('feeds:');
-    for (const d of nodeDeps(store, settings).feeds) console.log(`  ${base}/feeds/${DEMO_SLUG}/${d.name}.${d.format}`);
+    for (const d of deps.feeds) console.log(`  ${base}/feeds/${DEMO_SLUG}/${d.name}.${d.format}`);
     console.log(`try:  curl -H "Authorization: Bearer ${settings.adminToken}" ${base}/admin/catalogs/${DEMO_SLUG}/feeds/google/diagnostics`);
   });
   const stop = () => server.close(() => {
