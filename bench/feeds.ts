@@ -7,6 +7,11 @@
  * its own child process, so peak RSS is that of the measured work alone.
  * Also, over loopback HTTP: conditional GET (If-None-Match hit) latency, and serving a version
  * already generated (the feed file cache).
+ *
+ * npm run bench:feeds -- --image [--sizes 100000]
+ *
+ * The cost of creative image links instead: the same Meta XML feed with and without
+ * `image: {template: 'badge'}` (every image_link a creative URL carrying its content key).
  */
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
@@ -18,7 +23,10 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app';
 import { formatMoney } from '../src/catalog/money';
+import type { CreativeParts } from '../src/creative/service';
 import { parseSettings } from '../src/env';
+import { parseDefinitions } from '../src/feeds/definition';
+import { builtinDefinitions } from '../src/feeds/definitions-bundle';
 import { feedPages } from '../src/feeds/pages';
 import { nodeDeps, openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts';
 import { seedBenchCatalog } from './seed';
@@ -27,6 +35,25 @@ const SELF = fileURLToPath(import.meta.url);
 const OUT = join(PROJECT_ROOT, 'bench', 'out');
 const SLUG = 'bench';
 const settings = parseSettings({ ADMIN_TOKEN: 'bench-admin-token-123456', PUBLIC_URL: 'https://feeds.example.com' });
+
+/** The `--image` pair: one Meta XML feed, without and with creative image links. */
+const IMAGE_FEEDS = parseDefinitions([
+  { file: 'bench/meta-plain', json: { name: 'bench-meta', channel: 'meta', format: 'xml' } },
+  { file: 'bench/meta-creatives', json: { name: 'bench-creatives', channel: 'meta', format: 'xml', image: { template: 'badge', size: '1080x1080' } } },
+]);
+
+/** Feeds only mint creative URLs, they never render: parts that are never called will do. */
+const NO_RENDERER: CreativeParts = {
+  svg: () => Promise.reject(new Error('not rendering in the feed bench')),
+  rasterizer: {
+    svg: () => Promise.reject(new Error('not rendering')),
+    preparePhoto: () => Promise.reject(new Error('not rendering')),
+    decodePrepared: () => Promise.reject(new Error('not rendering')),
+    encode: () => Promise.reject(new Error('not rendering')),
+  },
+  fonts: [],
+  fetchPhoto: () => Promise.reject(new Error('not rendering')),
+};
 
 interface Result {
   ok: boolean;
@@ -39,11 +66,17 @@ interface Result {
 }
 
 /** Generation, not the file cache: the cache is left out so every run builds the feed from the store. */
-async function childStream(dbFile: string): Promise<Result> {
+async function childStream(dbFile: string, feed = 'google'): Promise<Result> {
   const { store, close } = await openNodeStore(dbFile);
-  const app = createApp({ ...nodeDeps(store, { ...settings, dbFile }), blobCache: undefined });
+  const app = createApp({
+    ...nodeDeps(store, { ...settings, dbFile }),
+    blobCache: undefined,
+    feeds: [...builtinDefinitions, ...IMAGE_FEEDS],
+    creative: NO_RENDERER,
+  });
   const started = performance.now();
-  const res = await app.request(`/feeds/${SLUG}/google.xml`);
+  const res = await app.request(`/feeds/${SLUG}/${feed}.xml`);
+  if (res.status !== 200) throw new Error(`${feed}.xml: ${res.status} ${await res.text()}`);
   const reader = res.body!.getReader();
   let firstByteMs = 0;
   let bytes = 0;
@@ -105,10 +138,10 @@ async function childNaive(dbFile: string): Promise<Result> {
   }
 }
 
-function runChild(kind: 'stream' | 'naive', dbFile: string): Result {
+function runChild(kind: 'stream' | 'naive', dbFile: string, feed = 'google'): Result {
   const r = spawnSync(
     process.execPath,
-    ['--max-old-space-size=4096', '--import', 'tsx', SELF, '--child', kind, '--db', dbFile],
+    ['--max-old-space-size=4096', '--import', 'tsx', SELF, '--child', kind, '--db', dbFile, '--feed', feed],
     { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 15 * 60_000, cwd: PROJECT_ROOT },
   );
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -189,28 +222,50 @@ function row(label: string, r: Result): string {
   );
 }
 
+/** The bench database with `size` products, seeded on first use. */
+async function benchDb(size: number): Promise<string> {
+  const dbFile = join(OUT, `feeds-${size}.db`);
+  if (!existsSync(dbFile)) {
+    const t0 = performance.now();
+    await seedBenchCatalog(dbFile, SLUG, size);
+    console.log(`\n${fmt(size)} products: seeded ${dbFile} in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  } else console.log(`\n${fmt(size)} products (reusing ${dbFile})`);
+  return dbFile;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       child: { type: 'string' },
       db: { type: 'string' },
       sizes: { type: 'string', default: '100000,1000000' },
+      feed: { type: 'string', default: 'google' },
+      image: { type: 'boolean', default: false },
     },
   });
   if (values.child) {
-    const result = values.child === 'stream' ? await childStream(values.db!) : await childNaive(values.db!);
+    const result = values.child === 'stream' ? await childStream(values.db!, values.feed) : await childNaive(values.db!);
     console.log(JSON.stringify(result));
     return;
   }
   mkdirSync(OUT, { recursive: true });
-  console.log(`Google XML feed generation (node ${process.version}, ${(await import('node:os')).cpus().length} cores)`);
+  const cores = (await import('node:os')).cpus().length;
+  if (values.image) {
+    console.log(`Meta XML feed, original photos vs creative image links (node ${process.version}, ${cores} cores)`);
+    for (const size of values.sizes.split(',').map(Number)) {
+      const dbFile = await benchDb(size);
+      const plain = runChild('stream', dbFile, 'bench-meta');
+      const creatives = runChild('stream', dbFile, 'bench-creatives');
+      console.log(row('meta, original photos', plain));
+      console.log(row('meta, image: badge', creatives));
+      if (plain.ok && creatives.ok)
+        console.log(`  cost per product            ${fmt(((creatives.ms! - plain.ms!) * 1000) / creatives.products!, 2)} µs`);
+    }
+    return;
+  }
+  console.log(`Google XML feed generation (node ${process.version}, ${cores} cores)`);
   for (const size of values.sizes.split(',').map(Number)) {
-    const dbFile = join(OUT, `feeds-${size}.db`);
-    if (!existsSync(dbFile)) {
-      const t0 = performance.now();
-      await seedBenchCatalog(dbFile, SLUG, size);
-      console.log(`\n${fmt(size)} products: seeded ${dbFile} in ${fmt((performance.now() - t0) / 1000, 1)} s`);
-    } else console.log(`\n${fmt(size)} products (reusing ${dbFile})`);
+    const dbFile = await benchDb(size);
     console.log(row('adfeed streaming', runChild('stream', dbFile)));
     // The baseline runs at every size: where it dies (heap or V8's string limit) is part of the result.
     console.log(row('naive XMLBuilder', runChild('naive', dbFile)));

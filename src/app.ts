@@ -4,6 +4,12 @@
  */
 import { Hono } from 'hono';
 import { catalogRoutes } from './catalog/routes';
+import { brandKitRoutes } from './creative/brand-routes';
+import { creativeAdminRoutes } from './creative/admin-routes';
+import { creativeRoutes } from './creative/routes';
+import { CreativeService } from './creative/service';
+import { TEMPLATES } from '../templates/index';
+import { AppError } from './errors';
 import type { AppDeps, AppEnv } from './deps';
 import { feedAdminRoutes } from './feeds/admin-routes';
 import { feedRoutes } from './feeds/routes';
@@ -16,6 +22,9 @@ import { signalAdminRoutes } from './signals/admin-routes';
 import { collectRoutes } from './signals/collect-routes';
 
 export function createApp(deps: AppDeps) {
+  const creatives = deps.creative
+    ? new CreativeService(deps.creative, deps.store, deps.templates ?? TEMPLATES, deps.blobCache)
+    : null;
   const app = new Hono<AppEnv>();
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
@@ -40,7 +49,15 @@ export function createApp(deps: AppDeps) {
   admin.route('/catalogs', labelRoutes());
   admin.route('/catalogs', audienceRoutes());
   admin.route('/catalogs', signalAdminRoutes());
+  admin.route('/catalogs', brandKitRoutes(deps.creative?.rasterizer ?? null));
+  if (creatives) admin.route('/catalogs', creativeAdminRoutes(creatives));
   app.route('/admin', admin);
+
+  if (creatives) app.route('/img', creativeRoutes(creatives));
+  else
+    app.get('/img/*', () => {
+      throw new AppError(503, 'creatives_unavailable', 'this server was started without a creative renderer');
+    });
 
   app.route('/feeds', feedRoutes());
   app.route('/recs', recsRoutes());

@@ -5,6 +5,8 @@
  */
 import type { Context } from 'hono';
 import type { BlobCache } from './cache/blob-cache';
+import type { CreativeParts } from './creative/service';
+import type { CreativeTemplate } from './creative/template';
 import type { Settings } from './env';
 import type { FeedDefinition } from './feeds/definition';
 import type { InsightStore } from './insights/port';
@@ -28,8 +30,15 @@ export interface AppDeps {
    * the Node runtime adds brotli from zlib (Workers' edge compresses with brotli itself).
    */
   compressors?: Partial<Record<Encoding, () => TransformStream<Uint8Array, Uint8Array>>>;
-  /** Generated feed files (and later creatives), so a repeat poll of the same version is a file copy. */
+  /** Generated feed files, rendered creatives and resized photos, so repeat requests are copies. */
   blobCache?: BlobCache;
+  /**
+   * Creative rendering (satori, rasterizer, fonts, photo fetcher). Without it /img answers 503
+   * and feeds with an image template keep the original photo.
+   */
+  creative?: CreativeParts;
+  /** Creative templates; default: templates/index.ts. */
+  templates?: readonly CreativeTemplate[];
   /** Keep background work (fetch logging) alive past the response: Workers' ctx.waitUntil. */
   background?: (work: Promise<unknown>) => void;
   /**

@@ -14,6 +14,11 @@ const settingsSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SIGNING_KEY: z.string().min(16, 'SIGNING_KEY must be at least 16 characters').optional(),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(4096).default(512),
+  /**
+   * Addresses or CIDRs product photos may be fetched from although they are private
+   * (an internal image CDN), comma-separated. Everything private is refused otherwise.
+   */
+  PHOTO_FETCH_ALLOW: z.string().optional(),
 });
 
 export interface Settings {
@@ -23,6 +28,8 @@ export interface Settings {
   publicUrl: string;
   signingKey: string;
   maxUploadBytes: number;
+  /** PHOTO_FETCH_ALLOW, split */
+  photoFetchAllow: string[];
 }
 
 export class SettingsError extends Error {}
@@ -54,5 +61,6 @@ export function parseSettings(
     publicUrl: (s.PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
     signingKey,
     maxUploadBytes: Math.round(s.MAX_UPLOAD_MB * 1024 * 1024),
+    photoFetchAllow: (s.PHOTO_FETCH_ALLOW ?? '').split(',').map((v) => v.trim()).filter(Boolean),
   };
 }

@@ -43,7 +43,7 @@ async function run(products: FeedProduct[], definition: FeedDefinition) {
 describe('built-in definitions', () => {
   it('parse, and cover every shipped feed', () => {
     const byName = Object.fromEntries(builtinDefinitions.map((d) => [d.name, d]));
-    expect(Object.keys(byName).sort()).toEqual(['google', 'meta', 'meta-xml', 'microsoft', 'pinterest', 'tiktok']);
+    expect(Object.keys(byName).sort()).toEqual(['google', 'meta', 'meta-creatives', 'meta-xml', 'microsoft', 'pinterest', 'tiktok']);
     expect(byName.google).toMatchObject({ channel: 'google', format: 'xml' });
     expect(byName.microsoft).toMatchObject({ channel: 'google', format: 'xml' });
     expect(byName.meta).toMatchObject({ channel: 'meta', format: 'csv' });
@@ -117,7 +117,8 @@ describe('parseDefinitions errors', () => {
   });
 
   it('accepts and keeps an image template', () => {
-    expect(define({ image: { template: 'sale-badge', size: 1080 } }).image).toEqual({ template: 'sale-badge', size: 1080 });
+    expect(define({ image: { template: 'badge' } }).image).toEqual({ template: 'badge', size: '1080x1080', format: 'jpg' });
+    expect(() => define({ image: { template: 'sale-badge' } })).toThrow(/badge/);
   });
 });
 

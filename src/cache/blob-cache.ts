@@ -80,3 +80,25 @@ export function writeThrough(
     { highWaterMark: 0 },
   );
 }
+
+/** A whole small entry (a rendered creative, a resized photo) as bytes, or null. */
+export async function getBytes(cache: BlobCache, key: string): Promise<Uint8Array | null> {
+  const hit = await cache.get(key);
+  if (!hit) return null;
+  return new Uint8Array(await new Response(hit.body).arrayBuffer());
+}
+
+/** Store a whole small entry; a failing cache is logged, never fatal. */
+export async function putBytes(cache: BlobCache, key: string, bytes: Uint8Array): Promise<boolean> {
+  let writer: BlobWriter | undefined;
+  try {
+    writer = await cache.writer(key);
+    await writer.write(bytes);
+    await writer.commit();
+    return true;
+  } catch (err) {
+    console.error('blob cache write failed', key, err);
+    await writer?.abort().catch(() => {});
+    return false;
+  }
+}

@@ -14,7 +14,9 @@ import { detectFormat, type ImportFormat } from '../catalog/parse';
 import { catalogDefaults, catalogSettingsSchema } from '../catalog/settings-schema';
 import { parseSettings } from '../env';
 import { builtinDefinitions } from '../feeds/definitions-bundle';
+import { feedImagePlan, serverCreativeLinks } from '../feeds/creative-links';
 import { generateFeed } from '../feeds/generate';
+import { TEMPLATES } from '../../templates/index';
 import { catalogFeedPages } from '../feeds/pages';
 import { IMPORT_MODES, type ImportMode } from '../store/port';
 import { textStream } from '../util/streams';
@@ -125,12 +127,16 @@ async function feedCommand(args: string[]): Promise<void> {
     const catalog = await store.getCatalog(slug);
     if (!catalog) fail(`no catalog "${slug}" in ${dbFile()}`);
     const settings = parseSettings({ ...process.env, ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? 'x'.repeat(16) });
+    const now = new Date();
+    // The server renders the images; the CLI only writes the links to them.
+    const plan = feedImagePlan(definition, { templates: TEMPLATES, rendering: true });
     const chunks = generateFeed(catalogFeedPages(store, catalog), {
       catalog,
       definition,
       format: (values.format as typeof definition.format | undefined) ?? definition.format,
       publicUrl: settings.publicUrl,
-      now: new Date(),
+      now,
+      creatives: await serverCreativeLinks({ store, settings }, catalog, definition, plan, now),
     });
     await textStream(chunks).pipeTo(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>);
   } finally {

@@ -4,6 +4,7 @@ import { requireCatalog } from '../catalog/routes';
 import type { AppEnv } from '../deps';
 import { randomToken, sha256Hex } from '../util/crypto';
 import { getChannel } from './channels';
+import { serverCreativeLinks, serverImagePlan } from './creative-links';
 import { DiagnosticsCollector } from './diagnostics';
 import { findDefinition } from './feed-request';
 import { generateFeed } from './generate';
@@ -15,16 +16,26 @@ export function feedAdminRoutes() {
   app.get('/:catalog/feeds', async (c) => {
     const catalog = await requireCatalog(c);
     const { store, feeds, settings } = c.get('deps');
+    const deps = c.get('deps');
     const list = await Promise.all(
-      feeds.map(async (d) => ({
-        name: d.name,
-        channel: d.channel,
-        format: d.format,
-        url: `${settings.publicUrl}/feeds/${catalog.slug}/${d.name}.${d.format}`,
-        formats: getChannel(d.channel).formats,
-        protected: (await store.getFeedTokenHash(catalog.id, d.name)) !== null,
-        requires_token: d.protected ?? false,
-      })),
+      feeds.map(async (d) => {
+        const plan = serverImagePlan(deps, d);
+        return {
+          name: d.name,
+          channel: d.channel,
+          format: d.format,
+          url: `${settings.publicUrl}/feeds/${catalog.slug}/${d.name}.${d.format}`,
+          formats: getChannel(d.channel).formats,
+          protected: (await store.getFeedTokenHash(catalog.id, d.name)) !== null,
+          requires_token: d.protected ?? false,
+          /** the creative image_link shows; null: the product's own photo */
+          image: plan.creative
+            ? { template: plan.creative.template.name, size: plan.creative.size, format: plan.creative.format }
+            : null,
+          /** problems with the definition as a whole (diagnostics list the products' own) */
+          warnings: plan.warning ? [plan.warning] : [],
+        };
+      }),
     );
     return c.json({ catalog: catalog.slug, version: catalog.version, feeds: list });
   });
@@ -54,14 +65,18 @@ export function feedAdminRoutes() {
     const deps = c.get('deps');
     const definition = findDefinition(deps, c.req.param('feed'));
     const diagnostics = new DiagnosticsCollector();
+    const now = deps.clock();
+    const plan = serverImagePlan(deps, definition);
+    if (plan.warning) diagnostics.feedWarning(plan.warning);
     const pages = catalogFeedPages(deps.store, catalog);
     const chunks = generateFeed(pages, {
       catalog,
       definition,
       format: definition.format,
       publicUrl: deps.settings.publicUrl,
-      now: deps.clock(),
+      now,
       diagnostics,
+      creatives: await serverCreativeLinks(deps, catalog, definition, plan, now),
     });
     for await (const _ of chunks) {
       // output discarded: only the counts matter here

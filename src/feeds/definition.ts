@@ -7,7 +7,9 @@
  * See feeds/README.md for the format with examples.
  */
 import { z } from 'zod';
+import { TEMPLATES } from '../../templates/index';
 import { AVAILABILITIES, CONDITIONS, CUSTOM_LABEL_KEYS } from '../catalog/product';
+import { CREATIVE_SIZES, DEFAULT_SIZE, type CreativeSizeName } from '../creative/sizes';
 import { LABELS } from '../insights/labels';
 import { CHANNEL_NAMES, FEED_FORMATS } from './channels/channel';
 import { CHANNELS } from './channels/index';
@@ -120,6 +122,39 @@ export const ruleSchema = z.union(
 );
 export type FeedRule = z.output<typeof ruleSchema>;
 
+/** Image formats a feed's creatives come in: what every ad platform takes for image_link. */
+export const FEED_IMAGE_FORMATS = ['jpg', 'png'] as const;
+
+const SIZE_NAMES = Object.keys(CREATIVE_SIZES) as [CreativeSizeName, ...CreativeSizeName[]];
+
+/** Product templates a feed may use: visitor templates show one visitor's items, not a product. */
+function productTemplateNames(): string[] {
+  return TEMPLATES.filter((t) => t.kind === 'product').map((t) => t.name);
+}
+
+/**
+ * `image`: image_link becomes this creative of the product (the original photo moves to the
+ * front of additional_image_link). Whether the channel accepts the template's overlays is not
+ * checked here: definitions are copied between channels, so a Google feed with an overlay
+ * template keeps its photos and says why in diagnostics (src/feeds/creative-links.ts).
+ */
+export const imageSchema = z.strictObject({
+  template: z.string().superRefine((name, ctx) => {
+    const known = TEMPLATES.find((t) => t.name === name);
+    if (known?.kind === 'product') return;
+    const names = productTemplateNames().join(', ');
+    ctx.addIssue({
+      code: 'custom',
+      message: known
+        ? `"${name}" is a ${known.kind} template; a feed's image is a product template: ${names}`
+        : `unknown image template "${name.slice(0, 60)}"; product templates: ${names}`,
+    });
+  }),
+  size: z.enum(SIZE_NAMES, { error: `size is one of ${SIZE_NAMES.join(', ')}` }).default(DEFAULT_SIZE),
+  format: z.enum(FEED_IMAGE_FORMATS, { error: `format is ${FEED_IMAGE_FORMATS.join(' or ')}` }).default('jpg'),
+});
+export type FeedImage = z.output<typeof imageSchema>;
+
 /** Google's limit on a custom label's value; longer values are cut (with a warning) by the channel check. */
 export const CUSTOM_LABEL_MAX_CHARS = 100;
 
@@ -137,8 +172,8 @@ export const definitionSchema = z
     rules: z.array(ruleSchema).optional(),
     /** needs a token (HTTP Basic or `?token=`) to fetch */
     protected: z.boolean().optional(),
-    /** creative template for image_link; kept as given, validated where creatives are rendered */
-    image: z.looseObject({ template: z.string().min(1), size: z.union([z.string().min(1), z.int().positive()]) }).optional(),
+    /** a creative of each product as image_link (see imageSchema) */
+    image: imageSchema.optional(),
   })
   .superRefine((def, ctx) => {
     const channel = CHANNELS[def.channel];

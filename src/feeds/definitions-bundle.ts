@@ -6,6 +6,7 @@
 import google from '../../feeds/google.json' with { type: 'json' };
 import meta from '../../feeds/meta.json' with { type: 'json' };
 import metaXml from '../../feeds/meta-xml.json' with { type: 'json' };
+import metaCreatives from '../../feeds/meta-creatives.json' with { type: 'json' };
 import microsoft from '../../feeds/microsoft.json' with { type: 'json' };
 import pinterest from '../../feeds/pinterest.json' with { type: 'json' };
 import tiktok from '../../feeds/tiktok.json' with { type: 'json' };
@@ -16,6 +17,7 @@ export const builtinDefinitions: FeedDefinition[] = parseDefinitions([
   { file: 'feeds/microsoft.json', json: microsoft },
   { file: 'feeds/meta.json', json: meta },
   { file: 'feeds/meta-xml.json', json: metaXml },
+  { file: 'feeds/meta-creatives.json', json: metaCreatives },
   { file: 'feeds/tiktok.json', json: tiktok },
   { file: 'feeds/pinterest.json', json: pinterest },
 ]);

@@ -35,6 +35,11 @@ export interface ClauseSummary {
 }
 
 export interface FeedDiagnostics {
+  /**
+   * About the feed as a whole rather than any product: e.g. a definition's `image` that is not
+   * used on this channel (`image_overlay_refused`), and why.
+   */
+  feed_warnings: Finding[];
   products_read: number;
   emitted: number;
   /** products left out by a filter clause: intended, not a problem */
@@ -70,10 +75,16 @@ export class DiagnosticsCollector {
   private readonly warnings = new Map<string, Bucket>();
   private readonly clauses = new Map<string, { count: number; ids: string[] }>();
   private readonly items: Array<{ id: string; reasons: Finding[] }> = [];
+  private readonly feedWide: Finding[] = [];
 
   constructor(options: DiagnosticsOptions = {}) {
     this.examples = options.examples ?? 5;
     this.maxItems = options.maxLeftOutItems ?? 1000;
+  }
+
+  /** A finding about the whole feed (its definition on this channel or server), listed once. */
+  feedWarning(finding: Finding): void {
+    if (!this.feedWide.some((f) => f.code === finding.code)) this.feedWide.push({ ...finding });
   }
 
   productRead(): void {
@@ -106,6 +117,7 @@ export class DiagnosticsCollector {
 
   toJSON(): FeedDiagnostics {
     return {
+      feed_warnings: this.feedWide.map((f) => ({ ...f })),
       products_read: this.read,
       emitted: this.emitted,
       filtered_out: this.filteredOut,

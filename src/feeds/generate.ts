@@ -7,12 +7,17 @@
  * stays flat at any catalog size and the first byte (the header, yielded at once) goes out
  * before the first page is read. The per-product path is plain loops over precompiled clauses
  * and fields; nothing per product is allocated that the output does not need.
+ *
+ * With creative links (a definition's `image`, ./creative-links.ts), a page's emitted products
+ * are held until the page is done, so their histories are read in one query, then written with
+ * image_link pointing at the creative.
  */
 import type { Catalog } from '../catalog/catalog';
 import type { Product } from '../catalog/product';
 import type { FeedProduct } from '../store/port';
 import type { FeedFormat, Finding } from './channels/channel';
 import { getChannel } from './channels/index';
+import type { CreativeLinks, LinkItem } from './creative-links';
 import type { FeedDefinition } from './definition';
 import type { DiagnosticsCollector } from './diagnostics';
 import { compileFilter, failedClause, type FilterClause } from './filter';
@@ -28,6 +33,17 @@ export interface FeedContext {
   publicUrl: string;
   now: Date;
   diagnostics?: DiagnosticsCollector;
+  /**
+   * Creative image links for a definition with `image` (./creative-links.ts creativeLinks).
+   * Absent: image_link stays the original photo, whatever the definition says.
+   */
+  creatives?: CreativeLinks | null;
+}
+
+/** An emitted product waiting for its page's creative links. */
+interface Pending extends LinkItem {
+  ruleWarnings: Finding[] | null;
+  warnings: readonly Finding[];
 }
 
 /** Chunk size: large enough that per-chunk overhead (a write, a TextEncoder call) is noise. */
@@ -70,6 +86,22 @@ export async function* generateFeed(pages: AsyncIterable<FeedProduct[]>, ctx: Fe
   yield writer.header();
 
   let chunk = '';
+  function write(id: string, product: Product, ruleWarnings: Finding[] | null, warnings: readonly Finding[], extra: Finding | null): void {
+    chunk += writer.item(product);
+    if (!diagnostics) return;
+    diagnostics.productEmitted();
+    const expired = saleEnded(product, now);
+    const tooMany = labelLimits?.(product) ?? null;
+    if (ruleWarnings !== null || expired !== null || tooMany !== null || extra !== null || warnings.length > 0) {
+      const all = [...(ruleWarnings ?? []), ...warnings, ...(tooMany ?? [])];
+      if (expired !== null) all.push(expired);
+      if (extra !== null) all.push(extra);
+      diagnostics.warned(id, all);
+    }
+  }
+
+  const creatives = ctx.creatives ?? null;
+  const pending: Pending[] = [];
   for await (const page of pages) {
     for (let i = 0; i < page.length; i++) {
       const stored = page[i]!;
@@ -100,21 +132,30 @@ export async function* generateFeed(pages: AsyncIterable<FeedProduct[]>, ctx: Fe
         continue;
       }
 
-      chunk += writer.item(result.product);
-      if (diagnostics) {
-        diagnostics.productEmitted();
-        const expired = saleEnded(result.product, now);
-        const tooMany = labelLimits?.(result.product) ?? null;
-        if (ruleWarnings !== null || expired !== null || tooMany !== null || result.warnings.length > 0) {
-          const all = [...(ruleWarnings ?? []), ...result.warnings, ...(tooMany ?? [])];
-          if (expired !== null) all.push(expired);
-          diagnostics.warned(stored.id, all);
-        }
+      if (creatives) {
+        pending.push({ stored, checked: result.product, ruleWarnings, warnings: result.warnings });
+        continue;
       }
+      write(stored.id, result.product, ruleWarnings, result.warnings, null);
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk;
         chunk = '';
       }
+    }
+
+    if (creatives && pending.length > 0) {
+      const urls = await creatives.urls(pending);
+      for (let i = 0; i < pending.length; i++) {
+        const p = pending[i]!;
+        // the stored product is the page's: only a copy (rules, check fixes) may be changed in place
+        const linked = creatives.apply(p.checked, p.checked !== p.stored, urls[i]!);
+        write(p.stored.id, linked.product, p.ruleWarnings, p.warnings, linked.warning);
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      pending.length = 0;
     }
   }
   yield chunk + writer.footer();

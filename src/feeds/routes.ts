@@ -4,6 +4,7 @@
  * The body streams from the store page by page at the catalog version read when the request
  * started (first byte after one page, flat memory at any catalog size). The ETag is derived from
  * that version and the feed definition, so a poll with If-None-Match costs one catalog lookup.
+ * A feed with creative image links also depends on the hour (see feedTag).
  */
 import { Hono } from 'hono';
 import type { Catalog } from '../catalog/catalog';
@@ -13,6 +14,7 @@ import { availableEncodings, compressStream, negotiateEncoding } from '../http/c
 import { textStream } from '../util/streams';
 import type { FeedFormat } from './channels/channel';
 import type { FeedDefinition } from './definition';
+import { serverCreativeLinks, serverImagePlan, type FeedCreative } from './creative-links';
 import { checkFeedAccess, resolveFeedFile } from './feed-request';
 import { catalogFeedPages } from './pages';
 import { generateFeed } from './generate';
@@ -20,19 +22,51 @@ import { CONTENT_TYPES } from './writers';
 import { hashText } from '../util/hash';
 import { writeThrough } from '../cache/blob-cache';
 
+/** An hour, in milliseconds: how often the URLs of a feed with creative image links may change. */
+const HOUR_MS = 3_600_000;
+
 /**
  * Names the exact bytes of one feed version: catalog version, performance label set,
  * definition, format and base URL. A label refresh changes custom labels, so it changes the tag.
+ *
+ * A feed with creative image links (`creative`) also depends on time: its `v` keys change when a
+ * sale window opens or closes and when a price drop or restock stops being news, with no new
+ * catalog version. So its tag also names the template version and the current hour (UTC) of
+ * `now`: the feed (and its file in the cache) is regenerated at most hourly, which is as often
+ * as ad platforms fetch it (Meta at most hourly, Google daily), so the URLs a platform sees are
+ * at most an hour stale. Feeds without creatives keep one tag per catalog version.
  */
-export function feedTag(catalog: Catalog, definition: FeedDefinition, format: FeedFormat, publicUrl: string): string {
+export function feedTag(
+  catalog: Catalog,
+  definition: FeedDefinition,
+  format: FeedFormat,
+  publicUrl: string,
+  creative: { creative: FeedCreative; now: Date } | null = null,
+): string {
   const labels = catalog.labels_version ?? 0;
-  return `${hashText(`${catalog.id}|${catalog.version}|${labels}|${format}|${publicUrl}|${JSON.stringify(definition)}`)}-v${catalog.version}.${labels}`;
+  const base = `${catalog.id}|${catalog.version}|${labels}|${format}|${publicUrl}|${JSON.stringify(definition)}`;
+  if (!creative) return `${hashText(base)}-v${catalog.version}.${labels}`;
+  const { template } = creative.creative;
+  const hour = hourOf(creative.now);
+  return `${hashText(`${base}|${template.name}@${template.version}|${hour}`)}-v${catalog.version}.${labels}.h${hour}`;
+}
+
+function hourOf(now: Date): number {
+  return Math.floor(now.getTime() / HOUR_MS);
 }
 
 /** The later of the catalog's last change and its last label refresh. */
 function lastChange(catalog: Catalog): string {
   const refreshed = catalog.labels_refreshed_at;
   return refreshed && refreshed > catalog.updated_at ? refreshed : catalog.updated_at;
+}
+
+/** A feed with creative links changes hourly too: its Last-Modified is at least the hour's start. */
+function lastModifiedOf(catalog: Catalog, hourly: Date | null): Date {
+  const changed = new Date(lastChange(catalog));
+  if (!hourly) return changed;
+  const hourStart = hourOf(hourly) * HOUR_MS;
+  return changed.getTime() >= hourStart ? changed : new Date(hourStart);
 }
 
 /** If-None-Match matches when any listed tag names the same content, whatever its encoding suffix. */
@@ -52,9 +86,13 @@ export function feedRoutes() {
     const { definition, format } = resolveFeedFile(deps, c.req.param('file'));
     const isProtected = await checkFeedAccess(c, catalog, definition);
 
-    const tag = feedTag(catalog, definition, format, deps.settings.publicUrl);
+    // One moment for the whole response: the tag's hour and the creatives' sale windows agree.
+    const now = deps.clock();
+    const plan = serverImagePlan(deps, definition);
+    const creative = plan.creative ? { creative: plan.creative, now } : null;
+    const tag = feedTag(catalog, definition, format, deps.settings.publicUrl, creative);
     const etag = `"${tag}"`;
-    const lastModified = new Date(lastChange(catalog)).toUTCString();
+    const lastModified = lastModifiedOf(catalog, creative ? now : null).toUTCString();
     c.header('Cache-Control', isProtected ? 'private, no-cache' : 'public, max-age=300, must-revalidate');
     c.header('Last-Modified', lastModified);
     c.header('Vary', 'Accept-Encoding');
@@ -97,7 +135,8 @@ export function feedRoutes() {
       definition,
       format,
       publicUrl: deps.settings.publicUrl,
-      now: deps.clock(),
+      now,
+      creatives: await serverCreativeLinks(deps, catalog, definition, plan, now),
     });
     const text = textStream(chunks);
     let body = encoding ? compressStream(text, encoding, deps) : text;

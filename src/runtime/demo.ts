@@ -18,7 +18,12 @@ const DEMO_SLUG = 'demo';
 
 async function main(): Promise<void> {
   const settings = parseSettings(
-    { ...process.env, ADFEED_DB: process.env.ADFEED_DB ?? './data/demo.db' },
+    {
+      ...process.env,
+      ADFEED_DB: process.env.ADFEED_DB ?? './data/demo.db',
+      // the demo serves its own product photos on loopback; creatives fetch them from there
+      PHOTO_FETCH_ALLOW: process.env.PHOTO_FETCH_ALLOW ?? '127.0.0.1,::1',
+    },
     { adminToken: randomToken(), signingKey: randomToken() },
   );
   const count = Number(process.env.DEMO_PRODUCTS ?? 2000);

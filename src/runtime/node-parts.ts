@@ -10,6 +10,8 @@ import zlib from 'node:zlib';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type Database from 'better-sqlite3';
 import type { Context } from 'hono';
+import { nodeCreativeParts } from './node-creative';
+import { nodePhotoFetcher } from './node-photo-fetcher';
 import type { AppDeps } from '../deps';
 import type { Settings } from '../env';
 import { builtinDefinitions } from '../feeds/definitions-bundle';
@@ -102,5 +104,6 @@ export function nodeDeps(store: Store, settings: Settings, clock: () => Date = (
     feeds: builtinDefinitions,
     compressors: nodeCompressors,
     blobCache: fileBlobCache(cacheDirFor(settings.dbFile)),
+    creative: nodeCreativeParts(nodePhotoFetcher({ allow: settings.photoFetchAllow })),
   };
 }

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import type { Catalog } from '../catalog/catalog';
 import { jsonRecordProblem } from '../catalog/parse/json-safety';
 import { AppError, badRequest } from '../errors';
+import { readCappedBytes } from '../http/body';
 
 /** A batch of 100 events with a few items each fits in well under this; so does sendBeacon's 64 KiB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -17,37 +18,7 @@ const tooLarge = () =>
 
 /** Reads the body as text, refusing it (413) as soon as it passes `maxBytes`, with or without Content-Length. */
 export async function readCappedText(req: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (Number.isFinite(declared)) {
-    // The HTTP parser holds the body to its declared length, so reading it whole is safe. On Node
-    // this is also @hono/node-server's fast path: no web Request or stream is built per request.
-    const bytes = await req.arrayBuffer();
-    if (bytes.byteLength > maxBytes) throw tooLarge();
-    return new TextDecoder().decode(bytes);
-  }
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  return new TextDecoder().decode(await readCappedBytes(req, maxBytes, tooLarge));
 }
 
 /**

@@ -110,6 +110,25 @@ export interface PricePoint {
   currency: string;
 }
 
+/** A product's availability from the version it changed in (availability_history). */
+export interface StockPoint {
+  observed_at: string;
+  version: number;
+  availability: string;
+}
+
+/** What creatives read of a product's past: price and availability points, oldest first. */
+export interface ProductHistory {
+  prices: PricePoint[];
+  stock: StockPoint[];
+}
+
+/** A catalog's stored brand kit: colours as saved (null: never set) and the logo, if any. */
+export interface StoredBrandKit {
+  colours: Record<string, string> | null;
+  logo: { content_type: string; width: number; height: number; bytes: Uint8Array; sha256: string } | null;
+}
+
 export interface ProductPage {
   items: StoredProduct[];
   /** pass back as `after` for the next page; null at the end */
@@ -164,6 +183,18 @@ export interface Store {
   /** Admin browsing: optional text search over id/title/brand/gtin, cursor paging. */
   searchProducts(catalogId: number, query: { q?: string; after?: string; limit: number }): Promise<ProductPage>;
   priceHistory(catalogId: number, id: string): Promise<PricePoint[]>;
+  availabilityHistory(catalogId: number, id: string): Promise<StockPoint[]>;
+  /**
+   * The last two price and availability points of every product with `fromId <= id <= toId`
+   * (a feed page's range): what creatives need, in one query per feed page.
+   */
+  recentHistories(catalogId: number, fromId: string, toId: string): Promise<Map<string, ProductHistory>>;
+
+  getBrandKit(catalogId: number): Promise<StoredBrandKit>;
+  /** Save colours (null: back to defaults) and bump the catalog version: feed image URLs change. */
+  putBrandColours(catalogId: number, colours: Record<string, string> | null, now: string): Promise<void>;
+  /** Save or (null) remove the logo, bumping the catalog version likewise. */
+  putBrandLogo(catalogId: number, logo: StoredBrandKit['logo'], now: string): Promise<void>;
 
   /** Feed protection: the SHA-256 (hex) of the feed's token, or null when the feed is public. */
   getFeedTokenHash(catalogId: number, feed: string): Promise<string | null>;

@@ -2,7 +2,8 @@
  * The smallest database surface the SQL store needs, so a driver is a few lines:
  * better-sqlite3 on Node, D1 on Workers. `batch` must be atomic (one transaction).
  */
-export type SqlValue = string | number | null;
+/** Uint8Array for BLOB columns (brand logos): better-sqlite3 and D1 both bind it. */
+export type SqlValue = string | number | null | Uint8Array;
 
 export interface SqlStatement {
   sql: string;

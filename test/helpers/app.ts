@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { createApp } from '../../src/app';
 import type { AppDeps } from '../../src/deps';
 import { parseSettings } from '../../src/env';
+import { PhotoError } from '../../src/creative/ports';
+import { nodeCreativeParts } from '../../src/runtime/node-creative';
 import { nodeDeps, openNodeStore } from '../../src/runtime/node-parts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -20,7 +22,16 @@ export async function makeTestApp(opts: { maxUploadMb?: number; now?: Date } = {
     PUBLIC_URL: 'https://feeds.example.com',
     MAX_UPLOAD_MB: String(opts.maxUploadMb ?? 16),
   });
-  const deps: AppDeps = { ...nodeDeps(store, settings), clock: () => now };
+  // Product photos come from this map instead of the network (the real fetcher has its own tests).
+  const photos = new Map<string, Uint8Array>();
+  const photoFetches: string[] = [];
+  const fetchPhoto = async (url: string) => {
+    photoFetches.push(url);
+    const bytes = photos.get(url);
+    if (!bytes) throw new PhotoError('fetch_failed', `test photo ${url} not found (404)`);
+    return { bytes, url };
+  };
+  const deps: AppDeps = { ...nodeDeps(store, settings), clock: () => now, creative: nodeCreativeParts(fetchPhoto) };
   const app = createApp(deps);
 
   const admin = (path: string, init: RequestInit = {}) =>
@@ -62,6 +73,8 @@ export async function makeTestApp(opts: { maxUploadMb?: number; now?: Date } = {
     admin,
     putCatalog,
     importText,
+    photos,
+    photoFetches,
     setNow: (d: Date) => {
       now = d;
     },

@@ -71,5 +71,10 @@ export interface Channel {
   /** attributes the channel requires (documentation and messages; `check` enforces them) */
   readonly required: readonly string[];
   readonly limits: ChannelLimits;
+  /**
+   * Takes creatives that draw on the photo (prices, badges) as image_link. Google does not: it
+   * disapproves promotional overlays on image_link, so a Google feed keeps the original photo.
+   */
+  readonly imageOverlays: boolean;
   check(product: Product, catalog: Catalog): CheckResult;
 }

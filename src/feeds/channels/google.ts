@@ -64,5 +64,7 @@ export const google: Channel = {
   ],
   required: ['id', 'title', 'description', 'link', 'image_link', 'availability', 'price', 'brand', 'condition'],
   limits: spec.limits,
+  // Google disapproves promotional overlays (prices, badges, logos) on image_link.
+  imageOverlays: false,
   check: (product, catalog) => checkProduct(product, catalog, spec),
 };

@@ -71,5 +71,6 @@ export const meta: Channel = {
   ],
   required: ['id', 'title', 'description', 'availability', 'condition', 'price', 'link', 'image_link', 'brand'],
   limits: spec.limits,
+  imageOverlays: true,
   check: (product, catalog) => checkProduct(product, catalog, spec),
 };

@@ -65,5 +65,6 @@ export const pinterest: Channel = {
   ],
   required: ['id', 'title', 'description', 'link', 'image_link', 'price', 'availability'],
   limits: spec.limits,
+  imageOverlays: true,
   check: (product, catalog) => checkProduct(product, catalog, spec),
 };

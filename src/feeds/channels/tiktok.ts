@@ -64,5 +64,6 @@ export const tiktok: Channel = {
   ],
   required: ['sku_id', 'title', 'description', 'availability', 'condition', 'price', 'link', 'image_link', 'brand'],
   limits: spec.limits,
+  imageOverlays: true,
   check: (product, catalog) => checkProduct(product, catalog, spec),
 };

@@ -24,6 +24,10 @@ export function openSqlite(file: string): Database.Database {
  */
 const NUMBERED = /\?(\d+)/g;
 
+/** better-sqlite3 binds BLOBs from Buffers only; the core hands it plain Uint8Arrays. */
+const blob = (v: SqlValue): SqlValue =>
+  v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+
 interface Prepared {
   stmt: Database.Statement;
   numbered: boolean;
@@ -48,10 +52,10 @@ export function betterSqliteDriver(db: Database.Database): SqlDriver {
   };
   const bind = (sql: string, params?: readonly SqlValue[], raw = false): [Database.Statement, unknown[]] => {
     const { stmt, numbered } = prepare(sql, raw);
-    if (!numbered) return [stmt, (params ?? []) as SqlValue[]];
+    if (!numbered) return [stmt, (params ?? []).map(blob)];
     const named: Record<string, SqlValue> = {};
     (params ?? []).forEach((v, i) => {
-      named[`p${i + 1}`] = v;
+      named[`p${i + 1}`] = blob(v);
     });
     return [stmt, [named]];
   };
