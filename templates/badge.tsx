@@ -54,7 +54,8 @@ export function productPanelLayout(
           />
         </div>
       ) : null}
-      <Logo kit={kit} box={{ width: Math.round(200 * u), height: Math.round(80 * u) }} style={{ right: pad, top: pad }} />
+      {/* over the photo's top-right corner, never on the panel (a dark logo would vanish there) */}
+      <Logo kit={kit} box={{ width: Math.round(200 * u), height: Math.round(80 * u) }} style={{ right: size.width - photo.width + pad, top: pad }} />
       <div
         style={{
           display: 'flex',

@@ -61,6 +61,21 @@ export const cartReminder: VisitorTemplate = {
     const showTitle = !small && titleSize >= 12 && first !== undefined;
     const brandHeight = px(64 * u, 14);
 
+    // the headline row (copy and brand mark) and the call-to-action row, placed per layout below
+    const headline = (head: Rect): CreativeElement[] => [
+      <div style={{ display: 'flex', position: 'absolute', left: head.left, top: head.top, height: head.height, alignItems: 'center', color: colours.onPage, fontWeight: 800 }}>
+        <div style={{ display: 'flex', letterSpacing: -0.01 * headSize, ...fittedText(copy.inYourCart, { width: Math.round(head.width * 0.62), max: headSize, min: Math.round(headSize * 0.6) }) }}>
+          {copy.inYourCart}
+        </div>
+      </div>,
+      <BrandMark ctx={input} box={{ left: head.left + Math.round(head.width * 0.66), top: head.top + Math.round(head.height * 0.1), width: Math.round(head.width * 0.34), height: Math.round(head.height * 0.8) }} color={colours.onPage} />,
+    ];
+    const cta = (top: number): CreativeElement => (
+      <div style={{ display: 'flex', position: 'absolute', left: content.left, top, width: content.width, justifyContent: 'center' }}>
+        <CtaButton text={copy.completeOrder} kit={kit} height={ctaHeight} maxWidth={content.width} />
+      </div>
+    );
+
     const parts: Array<CreativeElement | null> = [];
     const tiles: Rect[] = [];
     let big: Rect;
@@ -83,12 +98,7 @@ export const cartReminder: VisitorTemplate = {
       }));
       const infoWidth = content.width - (others.length ? others.length * thumbSide + (others.length - 1) * Math.round(gap * 0.6) + gap : 0);
       parts.push(
-        <div style={{ display: 'flex', position: 'absolute', left: head.left, top: head.top, height: head.height, alignItems: 'center', color: colours.onPage, fontWeight: 800 }}>
-          <div style={{ display: 'flex', letterSpacing: -0.01 * headSize, ...fittedText(copy.inYourCart, { width: Math.round(head.width * 0.62), max: headSize, min: Math.round(headSize * 0.6) }) }}>
-            {copy.inYourCart}
-          </div>
-        </div>,
-        <BrandMark ctx={input} box={{ left: head.left + Math.round(head.width * 0.66), top: head.top + Math.round(head.height * 0.1), width: Math.round(head.width * 0.34), height: Math.round(head.height * 0.8) }} color={colours.onPage} />,
+        ...headline(head),
         first ? (
           <div style={{ display: 'flex', flexDirection: 'column', justifyContent: 'center', position: 'absolute', left: content.left, top: infoTop, width: infoWidth, height: infoHeight, overflow: 'hidden', color: colours.onPage }}>
             {showTitle ? (
@@ -99,9 +109,7 @@ export const cartReminder: VisitorTemplate = {
             <ItemPrice ctx={input} price={first.price} width={infoWidth} fontSize={priceSize} color={colours.onPage} accent={colours.pageAccent} stacked={priceStacks(input, first.price, infoWidth, priceSize)} />
           </div>
         ) : null,
-        <div style={{ display: 'flex', position: 'absolute', left: content.left, top: ctaTop, width: content.width, justifyContent: 'center' }}>
-          <CtaButton text={copy.completeOrder} kit={kit} height={ctaHeight} maxWidth={content.width} />
-        </div>,
+        cta(ctaTop),
       );
     } else {
       // the big photo on the left and a column beside it with title, price and thumbnails; on a
@@ -113,15 +121,8 @@ export const cartReminder: VisitorTemplate = {
         const head = { ...content, height: px(96 * u, 20) };
         const ctaTop = content.top + content.height - ctaHeight;
         parts.push(
-          <div style={{ display: 'flex', position: 'absolute', left: head.left, top: head.top, height: head.height, alignItems: 'center', color: colours.onPage, fontWeight: 800 }}>
-            <div style={{ display: 'flex', letterSpacing: -0.01 * headSize, ...fittedText(copy.inYourCart, { width: Math.round(head.width * 0.62), max: headSize, min: Math.round(headSize * 0.6) }) }}>
-              {copy.inYourCart}
-            </div>
-          </div>,
-          <BrandMark ctx={input} box={{ left: head.left + Math.round(head.width * 0.66), top: head.top + Math.round(head.height * 0.1), width: Math.round(head.width * 0.34), height: Math.round(head.height * 0.8) }} color={colours.onPage} />,
-          <div style={{ display: 'flex', position: 'absolute', left: content.left, top: ctaTop, width: content.width, justifyContent: 'center' }}>
-            <CtaButton text={copy.completeOrder} kit={kit} height={ctaHeight} maxWidth={content.width} />
-          </div>,
+          ...headline(head),
+          cta(ctaTop),
         );
         const top = head.top + head.height + gap;
         area = { ...content, top, height: ctaTop - gap - top };

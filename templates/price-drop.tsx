@@ -1,9 +1,9 @@
 /** @jsxImportSource ../src/creative/jsx */
 /**
  * `price-drop`: the badge layout with a "Price dropped" badge and the old price as a note, when
- * the regular price fell recently (from price history). The price shown is always
- * `input.price` (a running sale wins, with its own struck-through price); the drop's was/now
- * only ever appear as the note. A drop that no longer matches the current regular price (a
+ * the regular price fell recently (from price history; "was" is the lowest price of the 30 days
+ * before the drop, as the EU requires). While a sale is on it renders like `badge`: the sale's
+ * struck price already tells the story. A drop that no longer matches the current regular price (a
  * stale history point) is not claimed: the template then renders exactly like `badge`.
  */
 import type { PriceDrop, PriceFacts } from '../src/creative/facts';
@@ -30,7 +30,8 @@ export const priceDrop: ProductTemplate = {
   description: 'Photo with a "price dropped" badge and the previous price, after a recent drop of the regular price',
   layout(input) {
     const { drop, price, brand: kit, copy } = input;
-    if (!dropIsCurrent(drop, price)) return badge.layout(input);
+    // While a sale is on, the sale's own struck price says it all: a third price would confuse.
+    if (!dropIsCurrent(drop, price) || price.was !== null) return badge.layout(input);
     return productPanelLayout(
       input,
       { text: copy.priceDropped, background: kit.accent, color: kit.on_accent },

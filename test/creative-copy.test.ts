@@ -314,6 +314,20 @@ describe('priceDrop', () => {
     // a drop followed by a rise is over
     expect(priceDrop([point('2026-02-20T00:00:00Z', 60), point('2026-02-25T00:00:00Z', 50), point('2026-03-02T00:00:00Z', 55)], NOW)).toBeNull();
   });
+
+  it('compares with the lowest price of the 30 days before the drop (EU Omnibus rule), not the price just before', () => {
+    // raised for a day, then "dropped" back: no reduction to announce
+    expect(priceDrop([point('2026-01-01T00:00:00Z', 50), point('2026-03-01T00:00:00Z', 70), point('2026-03-02T00:00:00Z', 50)], NOW)).toBeNull();
+    // raised for a day, then dropped below the earlier price: "was" is the earlier, lower price
+    expect(priceDrop([point('2026-01-01T00:00:00Z', 50), point('2026-03-01T00:00:00Z', 70), point('2026-03-02T00:00:00Z', 40)], NOW)).toMatchObject({
+      was: money(50),
+      percent_off: 20,
+    });
+    // a lower price that ended more than 30 days before the drop does not count
+    expect(priceDrop([point('2025-12-01T00:00:00Z', 30), point('2026-01-15T00:00:00Z', 70), point('2026-03-02T00:00:00Z', 60)], NOW)).toMatchObject({
+      was: money(70),
+    });
+  });
 });
 
 const stockPoint = (observed_at: string, availability: string): StockPoint => ({ observed_at, version: 1, availability });

@@ -271,13 +271,14 @@ describe('product template variants', () => {
     expect(text).toContain('€\u00a049,99');
   });
 
-  it('price-drop: a running sale sets the price; the drop stays a note', () => {
+  it('price-drop: a running sale sets the price and replaces the drop note (no third price)', () => {
     const input = productIn('1080x1080', saleProduct(), DROP_HISTORY);
     const text = textOf(priceDrop.layout(input).over);
-    expect(text).toContain('Prijs verlaagd');
-    expect(text).toContain('Was €\u00a059,99');
+    expect(text).not.toContain('Prijs verlaagd');
+    expect(text).not.toContain('Was €\u00a059,99');
     expect(text).toContain('€\u00a034,99');
     expect(text).toContain('€\u00a049,99'); // the struck regular price
+    expect(text).toEqual(textOf(badge.layout(input).over));
   });
 
   it('price-drop: without a drop (or with a stale one) it is the badge layout', () => {

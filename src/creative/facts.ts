@@ -63,21 +63,36 @@ export function percentOff(wasMicros: number, nowMicros: number): number {
   return Math.floor(((wasMicros - nowMicros) / wasMicros) * 100);
 }
 
+/** The EU's Omnibus rule: a price reduction is announced against the lowest price of the 30 days before it. */
+export const REFERENCE_DAYS = 30;
+
 /**
- * The latest drop of the regular price (history is oldest first): the current price point is
- * lower than the one before it, in the same currency, and recent. Sale prices are left out: a
- * sale is its own badge, with its own window.
+ * The latest drop of the regular price (history is oldest first, one point per change): the
+ * last point is lower than the price before it, in the same currency, and recent. The "was" price
+ * is the lowest regular price in force during the 30 days before the drop (EU Directive
+ * 2019/2161, the Omnibus rule), not merely the price before it: raising a price for a week to
+ * "drop" it again claims nothing. Sale prices are left out: a sale is its own badge.
  */
 export function priceDrop(history: readonly PricePoint[], now: Date): PriceDrop | null {
   const last = history.at(-1);
-  const before = history.at(-2);
-  if (!last || !before || last.currency !== before.currency) return null;
-  if (last.price_micros >= before.price_micros) return null;
-  if (now.getTime() - Date.parse(last.observed_at) > NEWS_DAYS * 86_400_000) return null;
-  const pct = percentOff(before.price_micros, last.price_micros);
+  if (!last || history.length < 2) return null;
+  const droppedAt = Date.parse(last.observed_at);
+  if (now.getTime() - droppedAt > NEWS_DAYS * 86_400_000) return null;
+  const windowStart = droppedAt - REFERENCE_DAYS * 86_400_000;
+  let reference: number | null = null;
+  for (let i = history.length - 2; i >= 0; i--) {
+    const p = history[i]!;
+    if (p.currency !== last.currency) break;
+    reference = reference === null ? p.price_micros : Math.min(reference, p.price_micros);
+    // this point was in force from its own time on: once it starts before the window, it is the
+    // price the window opened with, and nothing older counts
+    if (Date.parse(p.observed_at) <= windowStart) break;
+  }
+  if (reference === null || last.price_micros >= reference) return null;
+  const pct = percentOff(reference, last.price_micros);
   if (pct < MIN_PERCENT) return null;
   return {
-    was: { micros: before.price_micros, currency: before.currency },
+    was: { micros: reference, currency: last.currency },
     now: { micros: last.price_micros, currency: last.currency },
     percent_off: pct,
     since: last.observed_at,

@@ -185,8 +185,8 @@ export interface Store {
   priceHistory(catalogId: number, id: string): Promise<PricePoint[]>;
   availabilityHistory(catalogId: number, id: string): Promise<StockPoint[]>;
   /**
-   * The last two price and availability points of every product with `fromId <= id <= toId`
-   * (a feed page's range): what creatives need, in one query per feed page.
+   * The recent price points (up to 12) and the last two availability points of every product
+   * with `fromId <= id <= toId` (a feed page's range): what creatives need, in one query per page.
    */
   recentHistories(catalogId: number, fromId: string, toId: string): Promise<Map<string, ProductHistory>>;
 

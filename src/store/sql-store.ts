@@ -410,24 +410,28 @@ export function createSqlStore(db: SqlDriver): Store {
         if (!h) out.set(id, (h = { prices: [], stock: [] }));
         return h;
       };
-      // A plain range scan in primary-key order, trimmed to the newest two per product here:
-      // measured faster than a row_number() window over the same range.
-      const keepLastTwo = <T,>(list: T[], point: T) => {
+      // A plain range scan in primary-key order, trimmed to the newest points per product here
+      // (measured faster than a row_number() window over the same range). Prices keep 12: enough
+      // for the 30-day reference price of a drop (src/creative/facts.ts) unless a price changed
+      // more than ten times in six weeks; availability needs only the last two.
+      const keepLast = <T,>(n: number) => (list: T[], point: T) => {
         list.push(point);
-        if (list.length > 2) list.shift();
+        if (list.length > n) list.shift();
       };
+      const keepPrices = keepLast<PricePoint>(12);
+      const keepStock = keepLast<StockPoint>(2);
       const prices = await db.all<PricePoint & { item_id: string }>(
         `SELECT item_id, observed_at, version, price_micros, sale_price_micros, currency
          FROM price_history WHERE catalog_id = ?1 AND item_id BETWEEN ?2 AND ?3 ORDER BY item_id, version`,
         [catalogId, fromId, toId],
       );
-      for (const { item_id, ...point } of prices) keepLastTwo(entry(item_id).prices, point);
+      for (const { item_id, ...point } of prices) keepPrices(entry(item_id).prices, point);
       const stock = await db.all<StockPoint & { item_id: string }>(
         `SELECT item_id, observed_at, version, availability
          FROM availability_history WHERE catalog_id = ?1 AND item_id BETWEEN ?2 AND ?3 ORDER BY item_id, version`,
         [catalogId, fromId, toId],
       );
-      for (const { item_id, ...point } of stock) keepLastTwo(entry(item_id).stock, point);
+      for (const { item_id, ...point } of stock) keepStock(entry(item_id).stock, point);
       return out;
     },
 
