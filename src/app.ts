@@ -3,6 +3,7 @@
  * settings, feed definitions, codecs). Runtime entries (Node, Workers) only wire those parts.
  */
 import { Hono } from 'hono';
+import { adminUiRoutes } from './admin-ui/routes';
 import { catalogRoutes } from './catalog/routes';
 import { brandKitRoutes } from './creative/brand-routes';
 import { creativeAdminRoutes } from './creative/admin-routes';
@@ -41,6 +42,10 @@ export function createApp(deps: AppDeps) {
       return c.json({ ok: false, error: 'storage_unavailable', message: 'the database did not answer' }, 503);
     }
   });
+
+  // The web UI's pages (/admin, /admin/login, /admin/c/:catalog/…) sit beside the JSON API
+  // (/admin/catalogs/…); each checks its own credentials.
+  app.route('/admin', adminUiRoutes() as unknown as Hono<AppEnv>);
 
   const admin = new Hono<AppEnv>();
   admin.use(adminAuth({ token: () => deps.settings.adminToken }));
