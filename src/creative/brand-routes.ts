@@ -9,15 +9,44 @@ import { requireCatalog } from '../catalog/routes';
 import type { AppEnv } from '../deps';
 import { AppError, badRequest } from '../errors';
 import { readCappedBytes } from '../http/body';
-import type { Store } from '../store/port';
+import type { Store, StoredBrandKit } from '../store/port';
 import { sha256Hex } from '../util/crypto';
 import { brandKitFrom } from './brand';
 import { brandKitPatchSchema, DEFAULT_BRAND_KIT } from './brand-kit';
 import type { Rasterizer } from './ports';
 import { sniffImage } from './sniff';
 
-const MAX_LOGO_BYTES = 1024 * 1024;
+export const MAX_LOGO_BYTES = 1024 * 1024;
 const LOGO_BOX = { width: 600, height: 240, fit: 'contain' as const };
+
+export const noRenderer = () => new AppError(503, 'creatives_unavailable', 'this server was started without a creative renderer');
+export const logoTooLarge = () => new AppError(413, 'payload_too_large', `a logo may be at most ${MAX_LOGO_BYTES / 1024} KiB`);
+
+/**
+ * An uploaded logo as it is stored: checked to be PNG, JPEG or WebP (never SVG), decoded and
+ * re-encoded by the rasterizer at most 600×240. Throws AppError 413, 415 or 422. Used by the
+ * API (`PUT …/brand-kit/logo`) and the admin UI's upload form.
+ */
+export async function normaliseLogo(rasterizer: Rasterizer, bytes: Uint8Array): Promise<NonNullable<StoredBrandKit['logo']>> {
+  if (bytes.byteLength > MAX_LOGO_BYTES) throw logoTooLarge();
+  const format = sniffImage(bytes);
+  if (format !== 'png' && format !== 'jpeg' && format !== 'webp') {
+    throw new AppError(415, 'unsupported_logo', 'the logo must be a PNG, JPEG or WebP image (SVG is not accepted)');
+  }
+  let prepared;
+  try {
+    prepared = await rasterizer.preparePhoto(bytes, LOGO_BOX);
+  } catch (err) {
+    throw new AppError(422, 'unreadable_logo', `the logo could not be decoded: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    content_type: sniffImage(prepared.bytes) === 'png' ? 'image/png' : 'image/jpeg',
+    width: prepared.image.width,
+    height: prepared.image.height,
+    bytes: prepared.bytes,
+    sha256: await sha256Hex(prepared.bytes),
+  };
+}
 
 /** The kit as the API shows it: effective colours, logo facts (not bytes), version, defaults. */
 async function describe(store: Store, catalogId: number) {
@@ -64,35 +93,10 @@ export function brandKitRoutes(rasterizer: Rasterizer | null) {
 
   app.put('/:catalog/brand-kit/logo', async (c) => {
     const catalog = await requireCatalog(c);
-    if (!rasterizer) throw new AppError(503, 'creatives_unavailable', 'this server was started without a creative renderer');
-    const bytes = await readCappedBytes(
-      c.req.raw,
-      MAX_LOGO_BYTES,
-      () => new AppError(413, 'payload_too_large', `a logo may be at most ${MAX_LOGO_BYTES / 1024} KiB`),
-    );
-    const format = sniffImage(bytes);
-    if (format !== 'png' && format !== 'jpeg' && format !== 'webp') {
-      throw new AppError(415, 'unsupported_logo', 'the logo must be a PNG, JPEG or WebP image (SVG is not accepted)');
-    }
-    let prepared;
-    try {
-      prepared = await rasterizer.preparePhoto(bytes, LOGO_BOX);
-    } catch (err) {
-      throw new AppError(422, 'unreadable_logo', `the logo could not be decoded: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const content_type = sniffImage(prepared.bytes) === 'png' ? 'image/png' : 'image/jpeg';
+    if (!rasterizer) throw noRenderer();
+    const bytes = await readCappedBytes(c.req.raw, MAX_LOGO_BYTES, logoTooLarge);
     const { store, clock } = c.get('deps');
-    await store.putBrandLogo(
-      catalog.id,
-      {
-        content_type,
-        width: prepared.image.width,
-        height: prepared.image.height,
-        bytes: prepared.bytes,
-        sha256: await sha256Hex(prepared.bytes),
-      },
-      clock().toISOString(),
-    );
+    await store.putBrandLogo(catalog.id, await normaliseLogo(rasterizer, bytes), clock().toISOString());
     return c.json(await describe(c.get('deps').store, catalog.id));
   });
 

@@ -58,9 +58,8 @@ export async function renderLayout(
     return parts.rasterizer.encode(canvas, format);
   }
   // Lay out piece after piece while the ones before are rasterized (the rasterizer may work off
-  // this thread), then blend them in paint order: a later piece over an earlier one, as satori
-  // paints a frame's children.
-  // The biggest declared box first: its raster takes longest, so it starts earliest.
+  // this thread), the biggest declared box first (its raster takes longest), then blend them in
+  // paint order: a later piece over an earlier one, as satori paints a frame's children.
   const pieces = overlayPieces(layout.over);
   const order = pieces.map((_, i) => i).sort((a, b) => declaredArea(pieces[b]!) - declaredArea(pieces[a]!));
   const rasters: Array<Promise<RasterRegion | null>> = [];

@@ -11,10 +11,10 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog';
 import { requireCatalog } from '../catalog/routes';
-import type { AppEnv } from '../deps';
+import type { AppDeps, AppEnv } from '../deps';
 import { AppError, badRequest, notFound } from '../errors';
 import { textStream } from '../util/streams';
-import type { StoredSegment } from './port';
+import type { SegmentCounts, StoredSegment } from './port';
 import { EXPORT_FORMAT_NAMES, exportSegmentCsv, SEGMENT_NAME, segmentSchema, segmentSince } from './segments';
 
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMAT_NAMES) });
@@ -34,11 +34,41 @@ async function requireSegment(c: Context<AppEnv>, catalog: Catalog): Promise<Sto
   return segment;
 }
 
-async function withCounts(c: Context<AppEnv>, catalog: Catalog, segment: StoredSegment) {
-  const { insights, clock } = c.get('deps');
-  const counts = await insights.countSegment(catalog.id, segment.definition, segmentSince(segment.definition, clock()));
+export type CountedSegment = StoredSegment & SegmentCounts;
+
+/** A segment with its visitor and exportable counts as of now. */
+export async function segmentWithCounts(deps: AppDeps, catalog: Catalog, segment: StoredSegment): Promise<CountedSegment> {
+  const counts = await deps.insights.countSegment(catalog.id, segment.definition, segmentSince(segment.definition, deps.clock()));
   return { ...segment, ...counts };
 }
+
+/** Every segment of the catalog, with counts. */
+export async function listSegmentsWithCounts(deps: AppDeps, catalog: Catalog): Promise<CountedSegment[]> {
+  const listed: CountedSegment[] = [];
+  for (const segment of await deps.insights.listSegments(catalog.id)) listed.push(await segmentWithCounts(deps, catalog, segment));
+  return listed;
+}
+
+/**
+ * Validates and stores a definition under `name` (the caller checked the name against
+ * SEGMENT_NAME); 422 `invalid_segment` with per-field details when it is not valid.
+ */
+export async function saveSegment(
+  deps: AppDeps,
+  catalog: Catalog,
+  name: string,
+  body: unknown,
+): Promise<{ segment: CountedSegment; created: boolean }> {
+  const parsed = segmentSchema.safeParse(body);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message }));
+    throw new AppError(422, 'invalid_segment', 'the segment definition is not valid', details);
+  }
+  const { segment, created } = await deps.insights.putSegment(catalog.id, name, parsed.data, deps.clock().toISOString());
+  return { segment: await segmentWithCounts(deps, catalog, segment), created };
+}
+
+const withCounts = (c: Context<AppEnv>, catalog: Catalog, segment: StoredSegment) => segmentWithCounts(c.get('deps'), catalog, segment);
 
 export function audienceRoutes() {
   const app = new Hono<AppEnv>();
@@ -49,22 +79,13 @@ export function audienceRoutes() {
     const body: unknown = await c.req.json().catch(() => {
       throw badRequest('the body must be a JSON segment definition, e.g. {"kind": "cart_abandoners", "days": 7}');
     });
-    const parsed = segmentSchema.safeParse(body);
-    if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message }));
-      throw new AppError(422, 'invalid_segment', 'the segment definition is not valid', details);
-    }
-    const { insights, clock } = c.get('deps');
-    const { segment, created } = await insights.putSegment(catalog.id, name, parsed.data, clock().toISOString());
-    return c.json(await withCounts(c, catalog, segment), created ? 201 : 200);
+    const { segment, created } = await saveSegment(c.get('deps'), catalog, name, body);
+    return c.json(segment, created ? 201 : 200);
   });
 
   app.get('/:catalog/segments', async (c) => {
     const catalog = await requireCatalog(c);
-    const segments = await c.get('deps').insights.listSegments(catalog.id);
-    const listed = [];
-    for (const segment of segments) listed.push(await withCounts(c, catalog, segment));
-    return c.json({ catalog: catalog.slug, segments: listed });
+    return c.json({ catalog: catalog.slug, segments: await listSegmentsWithCounts(c.get('deps'), catalog) });
   });
 
   app.get('/:catalog/segments/:name', async (c) => {

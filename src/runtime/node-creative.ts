@@ -110,6 +110,9 @@ function pixmap(rendered: { width: number; height: number; pixels: Buffer }): Ra
 /** The root element satori writes: `<svg width="W" height="H" viewBox="0 0 W H"`. */
 const SATORI_ROOT = /^<svg width="(\d+)" height="(\d+)" viewBox="0 0 \1 \2"/;
 
+/** px: a box at most this big is rasterized on the calling thread (a 280×120 badge is ~34k) */
+const SMALL_BOX = 64 * 1024;
+
 type Crop = { left: number; top: number; width: number; height: number };
 
 /**
@@ -149,22 +152,23 @@ function cropOf(resvg: Resvg): Crop | 'whole' | null {
 
 const OVERFLOW_MASK = /<mask id="(satori_om-[^"]+)"><rect x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)" fill="#fff"\/><\/mask>/g;
 const CLIP_RECT = /<clipPath id="(satori_cp-[^"]+)"><rect x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)"\/><\/clipPath>/g;
-const MASKED_AND_CLIPPED = / mask="url\(#(satori_om-[^)"]+)\)" clip-path="url\(#(satori_cp-[^)"]+)\)"/g;
+const MASKED_AND_CLIPPED = /<g mask="url\(#(satori_om-[^)"]+)\)" clip-path="url\(#(satori_cp-[^)"]+)\)">/g;
 
 /**
  * satori clips a box's overflow twice: a clip path and a mask of one white rectangle, the same
  * rectangle. Each costs resvg a layer the size of the canvas; on whole pixels the mask changes
  * nothing the clip has not done already (coverage is exactly 1 inside, 0 outside), so it is
- * dropped. Masks on fractional rectangles, or of any other shape, stay.
+ * dropped. Masks on fractional rectangles, of any other shape, or in an SVG with transforms
+ * (a rotated rectangle is not pixel-aligned) stay.
  */
 export function withoutRedundantMasks(svg: string): string {
-  if (!svg.includes(' mask="url(#satori_om-')) return svg;
+  if (!svg.includes(' mask="url(#satori_om-') || /transform="[^"]/.test(svg)) return svg;
   const rects = (re: RegExp) => new Map([...svg.matchAll(re)].map((m) => [m[1]!, `${m[2]} ${m[3]} ${m[4]} ${m[5]}`]));
   const masks = rects(OVERFLOW_MASK);
   const clips = rects(CLIP_RECT);
   return svg.replace(MASKED_AND_CLIPPED, (both, mask: string, clip: string) => {
     const rect = masks.get(mask);
-    return rect !== undefined && rect === clips.get(clip) ? ` clip-path="url(#${clip})"` : both;
+    return rect !== undefined && rect === clips.get(clip) ? `<g clip-path="url(#${clip})">` : both;
   });
 }
 
@@ -183,7 +187,9 @@ async function rasterizeRegion(satoriSvg: string): Promise<RasterRegion | null> 
   if (crop === 'whole') return { image: pixmap(await renderAsync(svg, RESVG_OPTIONS)), left: 0, top: 0 };
   const root = SATORI_ROOT.exec(svg);
   const { left, top, width, height } = crop;
-  if (!root) {
+  // a small box is rendered here, on the tree already parsed: a second parse and the hop to
+  // the thread pool would cost about as much as its pixels
+  if (!root || width * height <= SMALL_BOX) {
     const box = resvg.getBBox()!;
     Object.assign(box, { x: left, y: top, width, height });
     resvg.cropByBBox(box);

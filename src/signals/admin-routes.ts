@@ -10,10 +10,12 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog';
 import { requireCatalog } from '../catalog/routes';
-import type { AppEnv } from '../deps';
+import type { AppDeps, AppEnv } from '../deps';
 import { AppError, badRequest } from '../errors';
 import { VISITOR_ID } from './events';
+import type { ErasureCounts, SignalStats } from './port';
 
 const statsQuery = z.object({
   days: z.coerce.number().int().min(1).max(3650).default(30),
@@ -29,32 +31,51 @@ export function signalAdminRoutes() {
     if (!query.success) {
       throw new AppError(400, 'bad_query', 'days must be 1-3650 and top 1-100', query.error.issues.map((i) => i.message));
     }
-    const { signals, clock } = c.get('deps');
-    const since = new Date(clock().getTime() - query.data.days * 86_400_000).toISOString();
-    const stats = await signals.stats(catalog.id, since, query.data.top);
-    const { ids_seen, ids_known, references, references_known } = stats.reconciliation;
-    return c.json({
-      catalog: catalog.slug,
-      days: query.data.days,
-      ...stats,
-      reconciliation: {
-        ...stats.reconciliation,
-        // null rather than a made-up 100 % when no event named a product yet
-        id_share: ids_seen ? round(ids_known / ids_seen) : null,
-        reference_share: references ? round(references_known / references) : null,
-      },
-    });
+    return c.json(await signalStats(c.get('deps'), catalog, query.data.days, query.data.top));
   });
 
   app.delete('/:catalog/visitors/:visitorId', async (c) => {
     const catalog = await requireCatalog(c);
     const visitorId = c.req.param('visitorId');
-    if (!VISITOR_ID.test(visitorId)) throw badRequest('visitor ids are 8-64 characters of A-Z a-z 0-9 _ -');
-    const erased = await c.get('deps').signals.eraseVisitor(catalog.id, visitorId);
+    const erased = await eraseVisitor(c.get('deps'), catalog, visitorId);
     return c.json({ visitor: visitorId, erased });
   });
 
   return app;
+}
+
+export interface SignalStatsReport extends SignalStats {
+  catalog: string;
+  days: number;
+  reconciliation: SignalStats['reconciliation'] & {
+    /** share of distinct ids that name live products; null when no event named a product */
+    id_share: number | null;
+    reference_share: number | null;
+  };
+}
+
+/** The stats of the last `days` days, as `GET /:catalog/stats` answers them (the admin UI shows the same). */
+export async function signalStats(deps: AppDeps, catalog: Catalog, days: number, top: number): Promise<SignalStatsReport> {
+  const since = new Date(deps.clock().getTime() - days * 86_400_000).toISOString();
+  const stats = await deps.signals.stats(catalog.id, since, top);
+  const { ids_seen, ids_known, references, references_known } = stats.reconciliation;
+  return {
+    catalog: catalog.slug,
+    days,
+    ...stats,
+    reconciliation: {
+      ...stats.reconciliation,
+      // null rather than a made-up 100 % when no event named a product yet
+      id_share: ids_seen ? round(ids_known / ids_seen) : null,
+      reference_share: references ? round(references_known / references) : null,
+    },
+  };
+}
+
+/** Erases one visitor's events and visitor row; 400 for a malformed visitor id. */
+export async function eraseVisitor(deps: AppDeps, catalog: Catalog, visitorId: string): Promise<ErasureCounts> {
+  if (!VISITOR_ID.test(visitorId)) throw badRequest('visitor ids are 8-64 characters of A-Z a-z 0-9 _ -');
+  return deps.signals.eraseVisitor(catalog.id, visitorId);
 }
 
 function round(share: number): number {

@@ -129,6 +129,14 @@ export interface StoredBrandKit {
   logo: { content_type: string; width: number; height: number; bytes: Uint8Array; sha256: string } | null;
 }
 
+/** One logged poll of a feed (feed_fetches). */
+export interface FeedFetch {
+  user_agent: string;
+  /** the HTTP status answered: 200, 304, 401… */
+  status: number;
+  fetched_at: string;
+}
+
 export interface ProductPage {
   items: StoredProduct[];
   /** pass back as `after` for the next page; null at the end */
@@ -200,6 +208,8 @@ export interface Store {
   getFeedTokenHash(catalogId: number, feed: string): Promise<string | null>;
   setFeedTokenHash(catalogId: number, feed: string, tokenHash: string | null, now: string): Promise<void>;
   logFeedFetch(catalogId: number, feed: string, userAgent: string, status: number, now: string): Promise<void>;
+  /** The feed's most recent fetches (who polled it, with what answer), newest first. */
+  recentFeedFetches(catalogId: number, feed: string, limit: number): Promise<FeedFetch[]>;
 
   /** Delete product versions no reader can still be pinned to, expired held imports, old fetch logs. */
   collectGarbage(now: string): Promise<number>;

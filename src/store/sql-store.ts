@@ -10,6 +10,7 @@ import { PERFORMANCE_SELECT, performanceFromValues } from './performance-row';
 import { PRODUCT_COLUMNS, PRODUCT_WIDTH, productFromValues, productSelect, pushProductValues } from './product-row';
 import type {
   CatalogSettings,
+  FeedFetch,
   FeedProduct,
   ImportChanges,
   ImportMode,
@@ -497,6 +498,15 @@ export function createSqlStore(db: SqlDriver): Store {
         status,
         now,
       ]);
+    },
+
+    async recentFeedFetches(catalogId, feed, limit) {
+      // newest first on the (catalog_id, feed, fetched_at) index; rowid breaks ties within one timestamp
+      return db.all<FeedFetch>(
+        `SELECT user_agent, status, fetched_at FROM feed_fetches
+         WHERE catalog_id = ? AND feed = ? ORDER BY fetched_at DESC, rowid DESC LIMIT ?`,
+        [catalogId, feed, limit],
+      );
     },
 
     async collectGarbage(now) {
