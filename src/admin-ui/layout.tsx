@@ -5,6 +5,7 @@
  * script: the Content-Security-Policy forbids it).
  */
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { STYLES } from './styles';
 
 export interface PageProps {
@@ -41,7 +42,8 @@ export function Page(props: PageProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="csrf-token" content={props.csrf} />
         <title>{props.catalog ? `${props.title} · ${props.catalog.title} · adfeed` : `${props.title} · adfeed`}</title>
-        <style>{STYLES}</style>
+        {/* raw: our own constant stylesheet; escaping would turn its quotes into &quot; and break rules */}
+        <style>{raw(STYLES)}</style>
         {(props.scripts ?? []).map((s) => (
           <script src={`/admin/assets/${s}`} defer></script>
         ))}
@@ -55,12 +57,14 @@ export function Page(props: PageProps) {
             adfeed
           </a>
           {props.catalog ? <span class="crumb">{props.catalog.title}</span> : null}
-          <form method="post" action="/admin/logout" class="signout">
-            <input type="hidden" name="_csrf" value={props.csrf} />
-            <button type="submit" class="link">
-              Sign out
-            </button>
-          </form>
+          {props.csrf ? (
+            <form method="post" action="/admin/logout" class="signout">
+              <input type="hidden" name="_csrf" value={props.csrf} />
+              <button type="submit" class="link">
+                Sign out
+              </button>
+            </form>
+          ) : null}
         </header>
         {props.catalog ? (
           <nav class="tabs" aria-label="Catalog">

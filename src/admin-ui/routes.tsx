@@ -126,7 +126,7 @@ export function adminUiRoutes() {
         <form method="post" action="/admin/catalogs-new" class="card">
           <input type="hidden" name="_csrf" value={c.get('csrf')} />
           <label for="slug">Slug</label>
-          <input id="slug" name="slug" type="text" required pattern="[a-z0-9][a-z0-9-]{0,62}" aria-describedby="slug-hint" />
+          <input id="slug" name="slug" type="text" required pattern="[a-z0-9][a-z0-9\-]{0,62}" aria-describedby="slug-hint" />
           <p class="hint" id="slug-hint">
             Lower-case letters, digits and dashes; it appears in feed URLs.
           </p>

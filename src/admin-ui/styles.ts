@@ -11,7 +11,7 @@ a{color:#1d4ed8}
 .top{display:flex;align-items:center;gap:16px;padding:10px 24px;background:#111827;color:#fff}
 .top a.brand{color:#fff;font-weight:800;text-decoration:none;font-size:18px}
 .top .crumb{color:#d1d5db}
-.top .signout{margin-left:auto}
+.top .signout{margin:0 0 0 auto}
 .top button.link{background:none;border:0;color:#fff;text-decoration:underline;cursor:pointer;font:inherit}
 .tabs{display:flex;gap:4px;flex-wrap:wrap;padding:8px 24px 0;background:#fff;border-bottom:1px solid #e5e7eb}
 .tabs a{padding:8px 12px;color:#374151;text-decoration:none;border-bottom:3px solid transparent}
@@ -28,7 +28,7 @@ button,.button{display:inline-block;padding:8px 14px;border-radius:6px;border:1p
 button.secondary,.button.secondary{background:#fff;color:#1d4ed8}
 button.danger{background:#b91c1c;border-color:#b91c1c}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;overflow-wrap:break-word}
 th{font-size:13px;color:#374151;background:#f3f4f6}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .notice{padding:10px 14px;border-radius:6px;margin:12px 0}
@@ -36,6 +36,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .notice.error{background:#fef2f2;border:1px solid #ef4444}
 .notice.info{background:#eff6ff;border:1px solid #3b82f6}
 code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
+textarea.code{white-space:pre-wrap;overflow-wrap:anywhere}
 pre{background:#111827;color:#f9fafb;padding:12px;border-radius:6px;overflow:auto}
 .thumb{width:56px;height:56px;object-fit:contain;background:#f3f4f6;border-radius:4px}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;background:#e5e7eb;color:#111827;font-size:12px}
