@@ -226,3 +226,22 @@ describe('limits and errors', () => {
     expect(((await res.json()) as any).message).toMatch(/nope/);
   });
 });
+
+describe('upload progress', () => {
+  it('reports rows processed under the uploader’s id, and nothing for an unknown id', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => row(i));
+    const res = await t.admin('/admin/catalogs/shop/imports', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', 'x-upload-id': 'upload-0123456789' },
+      body: csv(rows),
+    });
+    expect(res.status).toBe(201);
+    const progress = await t.admin('/admin/catalogs/shop/imports/progress/upload-0123456789');
+    expect(progress.status).toBe(200);
+    expect(await progress.json()).toEqual({ rows: 2500, done: true });
+    expect((await t.admin('/admin/catalogs/shop/imports/progress/upload-unknown-1')).status).toBe(404);
+    // the id is per catalog: another catalog cannot read it
+    await t.putCatalog('other');
+    expect((await t.admin('/admin/catalogs/other/imports/progress/upload-0123456789')).status).toBe(404);
+  });
+});

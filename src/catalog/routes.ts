@@ -8,6 +8,7 @@ import { IMPORT_MODES } from '../store/port';
 import type { Catalog } from './catalog';
 import { ImportTooLargeError, runImport, settle } from './import';
 import { detectFormat, peekHead } from './parse';
+import { ImportProgress, UPLOAD_ID } from './import-progress';
 import { catalogDefaults, catalogPutSchema, catalogSettingsSchema, SLUG } from './settings-schema';
 import { fromMicros } from './money';
 
@@ -38,7 +39,7 @@ const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export function catalogRoutes() {
+export function catalogRoutes(progress: ImportProgress = new ImportProgress()) {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => c.json({ catalogs: await c.get('deps').store.listCatalogs() }));
@@ -66,6 +67,14 @@ export function catalogRoutes() {
     return c.json(catalog, created ? 201 : 200);
   });
 
+  app.get('/:catalog/imports/progress/:upload', async (c) => {
+    const catalog = await requireCatalog(c);
+    const p = progress.get(catalog.id, c.req.param('upload'));
+    if (!p) throw notFound('no import in progress under that upload id (yet)');
+    c.header('Cache-Control', 'no-store');
+    return c.json(p);
+  });
+
   app.post('/:catalog/imports', async (c) => {
     const catalog = await requireCatalog(c);
     const { store, clock, settings } = c.get('deps');
@@ -85,6 +94,8 @@ export function catalogRoutes() {
         'cannot tell the file format: send Content-Type text/csv, text/tab-separated-values, application/json, application/x-ndjson or application/xml, or add ?format=csv|tsv|json|ndjson|xml',
       );
     }
+    const uploadId = c.req.header('x-upload-id');
+    const track = uploadId && UPLOAD_ID.test(uploadId) ? uploadId : null;
     try {
       const report = await runImport(store, catalog, stream, {
         mode: query.data.mode,
@@ -92,7 +103,9 @@ export function catalogRoutes() {
         confirm: query.data.confirm,
         maxBytes: settings.maxUploadBytes,
         now: clock,
+        ...(track ? { onProgress: (rows: number) => progress.update(catalog.id, track, rows, false, clock().getTime()) } : {}),
       });
+      if (track) progress.update(catalog.id, track, report.counts.rows, true, clock().getTime());
       c.header('Location', `/admin/catalogs/${catalog.slug}/imports/${report.id}`);
       if (report.status === 'failed') {
         throw new AppError(422, 'import_failed', report.message ?? 'the file could not be read', report);

@@ -15,8 +15,10 @@ export function parseHex(hex: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-export function solidCanvas(width: number, height: number, hex: string): RawImage {
-  const data = new Uint8Array(width * height * 3);
+/** An RGB canvas filled with `hex`; in `reuse` when it is the right size (every byte is overwritten). */
+export function solidCanvas(width: number, height: number, hex: string, reuse?: Uint8Array): RawImage {
+  const bytes = width * height * 3;
+  const data = reuse && reuse.byteLength === bytes ? reuse : new Uint8Array(bytes);
   const canvas: RawImage = { width, height, channels: 3, data };
   fillRect(canvas, { left: 0, top: 0, width, height }, hex);
   return canvas;

@@ -70,17 +70,38 @@ export async function renderLayout(
     throw err;
   }
   for (const r of rasters) r.catch(() => {}); // each is awaited below; a failure is thrown there
-  const canvas = underlay(layout, size, photos);
+  const canvas = underlay(layout, size, photos, spareCanvas(size));
   for (const r of rasters) {
     const region = await r;
     if (region) blend(canvas, region.image, region.left, region.top);
   }
-  return parts.rasterizer.encode(canvas, format);
+  const encoded = await parts.rasterizer.encode(canvas, format);
+  if (encoded.buffer !== canvas.data.buffer) returnCanvas(canvas.data);
+  return encoded;
+}
+
+/**
+ * Canvases of finished renders, kept for the next: a fresh multi-megabyte buffer costs page
+ * faults on first touch and garbage-collector pressure on every render. Only a canvas whose
+ * encode has finished comes back here, so no two renders ever share one.
+ */
+const spareCanvases: Uint8Array[] = [];
+const MAX_SPARE_CANVASES = 4;
+
+function spareCanvas(size: { width: number; height: number }): Uint8Array | undefined {
+  const bytes = size.width * size.height * 3;
+  const i = spareCanvases.findIndex((c) => c.byteLength === bytes);
+  return i < 0 ? undefined : spareCanvases.splice(i, 1)[0];
+}
+
+function returnCanvas(data: Uint8Array): void {
+  if (spareCanvases.length >= MAX_SPARE_CANVASES) spareCanvases.shift();
+  spareCanvases.push(data);
 }
 
 /** The canvas under the overlay: background colour, photos in their slots, placeholders for missing ones. */
-function underlay(layout: Layout, size: { width: number; height: number }, photos: ReadonlyArray<RawImage | null>): RawImage {
-  const canvas = solidCanvas(size.width, size.height, layout.background);
+function underlay(layout: Layout, size: { width: number; height: number }, photos: ReadonlyArray<RawImage | null>, reuse?: Uint8Array): RawImage {
+  const canvas = solidCanvas(size.width, size.height, layout.background, reuse);
   for (const slot of layout.photos) {
     const image = photos[slot.item] ?? null;
     if (image) {

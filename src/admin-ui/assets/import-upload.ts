@@ -5,10 +5,9 @@
  * `xhr.upload.onprogress` drives `#upload-progress` (bytes sent of total); once the body is sent
  * the bar turns indeterminate ("processing…") until the API answers.
  *
- * Rows processed: the import API answers only once the whole file is read and staged, so the
- * row counts (rows / valid / invalid) are shown from that answer, just before the page moves on
- * to the report. Live row progress while the server works would need a progress endpoint (e.g.
- * `GET …/imports/:id/progress` fed by the importer); none is built.
+ * Rows processed: the upload carries an `X-Upload-Id` the script makes up, and while it is in
+ * flight the script polls `GET …/imports/progress/:uploadId` (fed by the importer after each
+ * staged batch) into `#rows-processed`. The final counts come from the API's answer.
  *
  * Answers: 201 published → counts, then the report page; 202 held → the message and a
  * "Publish anyway" button (POST …/imports/:id/confirm); 413 too large, 422 unreadable, others →
@@ -168,6 +167,18 @@ export const IMPORT_UPLOAD = `
     sent.textContent = 'Sent 0 B of ' + bytes(file.size);
     say('Uploading ' + file.name + '…');
 
+    // rows processed, polled while the server streams the upload into the importer
+    var uploadId = Array.from(crypto.getRandomValues(new Uint8Array(12)), function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+    headers['X-Upload-Id'] = uploadId;
+    var rowsOut = $('rows-processed');
+    if (rowsOut) rowsOut.textContent = '';
+    var polling = setInterval(function () {
+      fetch(form.dataset.api + '/progress/' + uploadId, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (p) { if (p && rowsOut && uploading) rowsOut.textContent = whole.format(p.rows) + ' rows processed'; })
+        .catch(function () {});
+    }, 500);
+
     send('POST', form.dataset.api + '?' + params.toString(), file, headers, function (xhr) {
       xhr.upload.onprogress = function (ev) {
         var total = ev.lengthComputable ? ev.total : file.size;
@@ -182,7 +193,9 @@ export const IMPORT_UPLOAD = `
         say('Processing… the server is reading, checking and staging the rows.');
       };
     }).then(function (res) {
+      clearInterval(polling);
       var xhr = res.xhr, body = res.body;
+      if (rowsOut && body && body.counts) rowsOut.textContent = whole.format(body.counts.rows) + ' rows processed';
       progress.value = progress.max;
       busy(false);
       if (res.network) { say(messageOf(xhr, null)); return; }

@@ -172,6 +172,7 @@ export function importPages(app: Hono<UiEnv>): void {
           <progress id="upload-progress" max={100} value={0} aria-describedby="upload-bytes"></progress>
           <p id="upload-bytes" class="hint"></p>
           <p id="upload-status" role="status" aria-live="polite"></p>
+          <p id="rows-processed" aria-live="polite"></p>
           <p id="upload-report" hidden>
             <a id="upload-report-link" href={catalogPath(catalog.slug, '/import')}>
               Open the import report
