@@ -128,6 +128,8 @@ describe('every language through the real renderer', () => {
     const all = new Set<string>();
     for (const lang of COPY_LANGUAGES) for (const ch of charactersOf(lang)) all.add(ch);
     for (const ch of 'æøåÆØÅëúßéôê\u202f\u00a0€£') all.add(ch);
+    // Central European letters in product titles come from the Latin Extended subset
+    for (const ch of 'ŠŽČšžčłŁőűğşșțăĄęŮ') all.add(ch);
     const missing: string[] = [];
     for (const ch of all) {
       if (ch === ' ') continue; // collapsed by satori; NBSP and U+202F are not, and are checked

@@ -59,7 +59,10 @@ export function loadInterFonts(): FontSpec[] {
   const fonts: FontSpec[] = [];
   for (const subset of ['latin', 'latin-ext']) {
     for (const weight of [400, 700, 800] as const) {
-      fonts.push({ name: 'Inter', data: readFileSync(`${dir}inter-${subset}-${weight}-normal.woff`), weight, style: 'normal' });
+      // The subsets get different family names: satori falls back glyph by glyph only across
+      // families, so under one name Š, Ž, Č, ł, ő … drew as "no glyph" boxes.
+      const name = subset === 'latin' ? 'Inter' : 'Inter Ext';
+      fonts.push({ name, data: readFileSync(`${dir}inter-${subset}-${weight}-normal.woff`), weight, style: 'normal' });
     }
   }
   interFonts = fonts;
