@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps) {
   if (creatives) admin.route('/catalogs', creativeAdminRoutes(creatives));
   app.route('/admin', admin);
 
-  if (creatives) app.route('/img', creativeRoutes(creatives));
+  if (creatives) app.route('/img', creativeRoutes(creatives, deps.renderRateLimit));
   else
     app.get('/img/*', () => {
       throw new AppError(503, 'creatives_unavailable', 'this server was started without a creative renderer');

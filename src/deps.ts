@@ -37,6 +37,8 @@ export interface AppDeps {
    * and feeds with an image template keep the original photo.
    */
   creative?: CreativeParts;
+  /** New renders (image cache misses) per client per instance; default 10/s, bursts of 60; null: off. */
+  renderRateLimit?: RateLimit | null;
   /** Creative templates; default: templates/index.ts. */
   templates?: readonly CreativeTemplate[];
   /** Keep background work (fetch logging) alive past the response: Workers' ctx.waitUntil. */

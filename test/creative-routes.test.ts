@@ -158,6 +158,24 @@ describe('product creatives', () => {
   });
 });
 
+describe('render budget', () => {
+  it('limits new renders per client with 429, while cached images keep coming', async () => {
+    const limited = createApp({ ...t.deps, renderRateLimit: { perSecond: 0.001, burst: 2 } });
+    const ask = (path: string) => limited.request(path, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect((await ask('/img/shop/badge/TEE-1.jpg')).status).toBe(200);
+    expect((await ask('/img/shop/badge/TEE-2.jpg')).status).toBe(200);
+    const third = await ask('/img/shop/badge/TEE-1.png');
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
+    // already rendered: served from cache, not counted
+    const again = await ask('/img/shop/badge/TEE-1.jpg');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('x-creative-cache')).not.toBe('render');
+    // another address has its own budget
+    expect((await limited.request('/img/shop/badge/TEE-1.png', { headers: { 'x-forwarded-for': '203.0.113.10' } })).status).toBe(200);
+  });
+});
+
 describe('per-visitor creatives', () => {
   async function seedVisitor() {
     const shop = catalogId(t.db);

@@ -15,6 +15,7 @@ import type { AppEnv } from '../deps';
 import { AppError, notFound } from '../errors';
 import { recommend } from '../insights/recommend';
 import { VISITOR_ID } from '../signals/events';
+import { tokenBuckets, type RateLimit } from '../signals/rate-limit';
 import type { CreativeResult, CreativeService, PreparedCreative } from './service';
 import { verify } from './signing';
 import { DEFAULT_SIZE, IMAGE_CONTENT_TYPES, IMAGE_FORMATS, isCreativeSize, type CreativeSizeName, type ImageFormat } from './sizes';
@@ -72,7 +73,25 @@ async function requireSignature(c: Context<AppEnv>, always: boolean): Promise<vo
   }
 }
 
-async function answer(c: Context<AppEnv>, service: CreativeService, prepared: PreparedCreative, personal: boolean) {
+/** Renders (cache misses) a client may cause: cached images are served without limit. */
+export const DEFAULT_RENDER_RATE_LIMIT: RateLimit = { perSecond: 10, burst: 60 };
+
+type RenderBudget = (c: Context<AppEnv>) => () => void;
+
+function renderBudget(limit: RateLimit | null): RenderBudget {
+  if (!limit) return () => () => {};
+  const buckets = tokenBuckets(limit);
+  return (c) => () => {
+    const { clientIp, clock } = c.get('deps');
+    const wait = buckets.take(clientIp?.(c) ?? 'unknown', clock().getTime());
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      throw new AppError(429, 'rate_limited', `too many new images rendered for this address; retry in ${wait} s (cached images are not limited)`);
+    }
+  };
+}
+
+async function answer(c: Context<AppEnv>, service: CreativeService, prepared: PreparedCreative, personal: boolean, budget: RenderBudget) {
   const etag = `"${prepared.key}"`;
   // the URL names this exact image when its v is the key: then it never changes
   const immutable = c.req.query('v') === prepared.key;
@@ -85,7 +104,7 @@ async function answer(c: Context<AppEnv>, service: CreativeService, prepared: Pr
   if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
     return c.body(null, 304, { ETag: etag, 'Cache-Control': cacheControl });
   }
-  const result: CreativeResult = await service.image(prepared);
+  const result: CreativeResult = await service.image(prepared, budget(c));
   const headers: Record<string, string> = {
     'Content-Type': IMAGE_CONTENT_TYPES[prepared.format],
     ETag: etag,
@@ -105,8 +124,9 @@ async function liveProducts(c: Context<AppEnv>, catalog: Catalog, ids: readonly 
   return rows.filter((p): p is NonNullable<typeof p> => p !== null);
 }
 
-export function creativeRoutes(service: CreativeService) {
+export function creativeRoutes(service: CreativeService, renderLimit: RateLimit | null = DEFAULT_RENDER_RATE_LIMIT) {
   const app = new Hono<AppEnv>();
+  const budget = renderBudget(renderLimit);
 
   app.get('/:catalog/:template/v/:file', async (c) => {
     const { name: visitorId, format } = parseFile(c.req.param('file'));
@@ -123,7 +143,7 @@ export function creativeRoutes(service: CreativeService) {
     const picked = (template.name === 'cart-reminder' && cart.length > 0 ? cart : recs).slice(0, MAX_PREVIEW_ITEMS);
     const products = await liveProducts(c, catalog, picked.map((r) => r.id));
     if (products.length === 0) throw new AppError(404, 'no_products', 'the catalog has no products to show');
-    return answer(c, service, await service.prepareVisitor(catalog, template, products, size, format, now), true);
+    return answer(c, service, await service.prepareVisitor(catalog, template, products, size, format, now), true, budget);
   });
 
   app.get('/:catalog/:template/p/:file', async (c) => {
@@ -135,7 +155,7 @@ export function creativeRoutes(service: CreativeService) {
     const catalog = await requireCatalog(c);
     const products = await liveProducts(c, catalog, ids);
     if (products.length === 0) throw new AppError(404, 'unknown_product', `none of ${ids.length} products exists in "${catalog.slug}"`);
-    return answer(c, service, await service.prepareVisitor(catalog, template, products, size, format, c.get('deps').clock()), false);
+    return answer(c, service, await service.prepareVisitor(catalog, template, products, size, format, c.get('deps').clock()), false, budget);
   });
 
   app.get('/:catalog/:template/:file', async (c) => {
@@ -146,7 +166,7 @@ export function creativeRoutes(service: CreativeService) {
     const catalog = await requireCatalog(c);
     const product = await c.get('deps').store.getProduct(catalog.id, productId);
     if (!product) throw new AppError(404, 'unknown_product', `no product "${productId.slice(0, 80)}" in "${catalog.slug}"`);
-    return answer(c, service, await service.prepareProduct(catalog, template, product, size, format, c.get('deps').clock()), false);
+    return answer(c, service, await service.prepareProduct(catalog, template, product, size, format, c.get('deps').clock()), false, budget);
   });
 
   return app;

@@ -117,8 +117,11 @@ export class CreativeService {
     return { key, template, size, format, dir, input };
   }
 
-  /** The image for a prepared creative: memory, then blob cache, then a render. */
-  async image(p: PreparedCreative): Promise<CreativeResult> {
+  /**
+   * The image for a prepared creative: memory, then blob cache, then a render. `beforeRender`
+   * runs only when a render is needed (a per-client render budget throws from it).
+   */
+  async image(p: PreparedCreative, beforeRender?: () => void): Promise<CreativeResult> {
     const blobKey = `${p.dir}/${p.key}.${p.format}`;
     const hot = this.rendered.get(blobKey);
     if (hot) return { key: p.key, bytes: hot, source: 'memory' };
@@ -128,6 +131,7 @@ export class CreativeService {
         this.rendered.set(blobKey, stored, stored.byteLength);
         return { key: p.key, bytes: stored, source: 'blob' };
       }
+      beforeRender?.();
       const { bytes, photoProblem } = await this.limit(() => this.render(p));
       this.rendered.set(blobKey, bytes, bytes.byteLength);
       if (this.cache) {
