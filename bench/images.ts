@@ -411,7 +411,8 @@ async function main(): Promise<void> {
   const dbFile = join(tmp, 'bench.db');
   process.env.HOST = '127.0.0.1';
   const settings = { ...parseSettings({ ADMIN_TOKEN: TOKEN, ADFEED_DB: dbFile, PUBLIC_URL: 'https://feeds.example.com' }), port: 0 };
-  const server = await startServer(settings, { overrides: { creative: nodeCreativeParts(fetchPhoto) } });
+  // The per-client render budget would refuse warming more than its burst from one address: off here.
+  const server = await startServer(settings, { overrides: { creative: nodeCreativeParts(fetchPhoto), renderRateLimit: null } });
   const url = server.url.replace('localhost', '127.0.0.1');
   const admin = (path: string, init: RequestInit) => fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...init.headers } });
   const put = await admin(`/admin/catalogs/${CATALOG}`, {

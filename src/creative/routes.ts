@@ -164,9 +164,9 @@ export function creativeRoutes(service: CreativeService, renderLimit: RateLimit 
     const size = parseSize(c);
     await requireSignature(c, false);
     const catalog = await requireCatalog(c);
-    const product = await c.get('deps').store.getProduct(catalog.id, productId);
-    if (!product) throw new AppError(404, 'unknown_product', `no product "${productId.slice(0, 80)}" in "${catalog.slug}"`);
-    return answer(c, service, await service.prepareProduct(catalog, template, product, size, format, c.get('deps').clock()), false, budget);
+    const prepared = await service.productCreative(catalog, template, productId, size, format, c.get('deps').clock());
+    if (!prepared) throw new AppError(404, 'unknown_product', `no product "${productId.slice(0, 80)}" in "${catalog.slug}"`);
+    return answer(c, service, prepared, false, budget);
   });
 
   return app;

@@ -52,12 +52,16 @@ export interface PreparedCreative {
   input: ProductCreativeInput | VisitorCreativeInput;
 }
 
+const PREPARED_TTL_MS = 60_000;
+
 export class CreativeService {
   private readonly photos: PhotoLoader;
   private readonly rendered: SizedLru<Uint8Array>;
   private readonly once = singleFlight<CreativeResult>();
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly brands = new Map<number, { version: number; kit: Promise<BrandKit> }>();
+  /** Recently prepared product creatives, so a hot image costs no product or history reads. */
+  private readonly prepared = new SizedLru<{ until: number; prepared: PreparedCreative | null }>(20_000);
   readonly templates: ReadonlyMap<string, CreativeTemplate>;
 
   constructor(
@@ -80,6 +84,30 @@ export class CreativeService {
     kit.catch(() => this.brands.delete(catalog.id));
     this.brands.set(catalog.id, { version: catalog.version, kit });
     return kit;
+  }
+
+  /**
+   * A product creative by product id (null: no such live product), remembered for up to a
+   * minute per catalog version. Everything a key depends on changes the catalog version (an
+   * import, settings, the brand kit) except time itself: a sale window opening, or a price drop
+   * ageing out of the news, shows up at most a minute late, and cached images are then served
+   * with no database reads beyond the catalog lookup.
+   */
+  async productCreative(
+    catalog: Catalog,
+    template: ProductTemplate,
+    productId: string,
+    size: CreativeSizeName,
+    format: ImageFormat,
+    now: Date,
+  ): Promise<PreparedCreative | null> {
+    const memoKey = `${catalog.id}\n${catalog.version}\n${template.name}\n${size}\n${format}\n${productId}`;
+    const hit = this.prepared.get(memoKey);
+    if (hit && hit.until > now.getTime()) return hit.prepared;
+    const product = await this.store.getProduct(catalog.id, productId);
+    const prepared = product ? await this.prepareProduct(catalog, template, product, size, format, now) : null;
+    this.prepared.set(memoKey, { until: now.getTime() + PREPARED_TTL_MS, prepared }, 1);
+    return prepared;
   }
 
   async prepareProduct(
