@@ -9,47 +9,15 @@ import { BarChart, LineChart, niceTicks } from '../src/admin-ui/charts';
 import { createApp } from '../src/app';
 import { parseDefinitions } from '../src/feeds/definition';
 import { fetcherName } from '../src/admin-ui/pages/feeds';
-import { ADMIN_TOKEN, csv, makeTestApp, row, type TestApp } from './helpers/app';
+import { csv, makeTestApp, row, type TestApp } from './helpers/app';
+import { signIn, type UiSession } from './helpers/ui';
 
 let t: TestApp;
-let cookie = '';
-let csrf = '';
+let ui: UiSession;
 
 const XSS = '<script>alert(1)</script>';
 const XSS_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
-
-const get = (path: string, headers: Record<string, string> = {}) => t.app.request(path, { headers: { cookie, ...headers } });
-
-function postForm(path: string, fields: Record<string, string>, withCsrf = true) {
-  return t.app.request(path, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(withCsrf ? { _csrf: csrf, ...fields } : fields),
-  });
-}
-
-async function html(path: string, status = 200): Promise<string> {
-  const res = await get(path);
-  const body = await res.text();
-  expect(res.status, `${path}: ${body.slice(0, 300)}`).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/text\/html/);
-  return body;
-}
-
-async function signIn(): Promise<void> {
-  const res = await t.app.request('/admin/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: ADMIN_TOKEN, next: '/admin' }),
-  });
-  expect(res.status).toBe(303);
-  const m = /adfeed_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '');
-  expect(m).toBeTruthy();
-  cookie = `adfeed_session=${m![1]}`;
-  csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(await html('/admin'))?.[1] ?? '';
-  expect(csrf).not.toBe('');
-}
 
 /** `src` of every `<img class="creative">`, entities decoded. */
 function creativeSources(page: string): string[] {
@@ -77,7 +45,7 @@ beforeEach(async () => {
   for (const [i, colour] of [[1, '#3b82f6'], [2, '#ef4444'], [3, '#10b981']] as const) {
     t.photos.set(`https://shop.example.com/img/${i}.jpg`, await jpeg(colour));
   }
-  await signIn();
+  ui = await signIn(t.app);
 });
 afterEach(() => t.close());
 
@@ -90,7 +58,7 @@ describe('products tab', () => {
 
   it('lists products with a labelled search box, thumbnails and links, escaping titles', async () => {
     await importProducts();
-    const page = await html('/admin/c/shop/products');
+    const page = await ui.html('/admin/c/shop/products');
     expect(page).toContain('aria-current="page">Products</a>');
     expect(page).toMatch(/<label for="q">[^<]+<\/label>/);
     expect(page).toContain('id="q" name="q" type="search"');
@@ -107,30 +75,30 @@ describe('products tab', () => {
 
   it('searches and pages with a keyset "Next page" link', async () => {
     await importProducts([...Array.from({ length: 53 }, (_, i) => row(i + 1)), row(99, { title: 'Special Lamp' })]);
-    const first = await html('/admin/c/shop/products');
+    const first = await ui.html('/admin/c/shop/products');
     expect(first).toContain('SKU-0050');
     expect(first).not.toContain('SKU-0051');
     const next = /<a class="button" href="([^"]+)" rel="next">Next page<\/a>/.exec(first)?.[1]?.replace(/&amp;/g, '&');
     expect(next).toBe('/admin/c/shop/products?after=SKU-0050');
-    const second = await html(next!);
+    const second = await ui.html(next!);
     expect(second).toContain('SKU-0051');
     expect(second).toContain('SKU-0099');
     expect(second).not.toContain('>SKU-0050<');
     expect(second).toContain('First page');
 
-    const found = await html('/admin/c/shop/products?q=lamp');
+    const found = await ui.html('/admin/c/shop/products?q=lamp');
     expect(found).toContain('Special Lamp');
     expect(found).not.toContain('SKU-0001');
     expect(found).toContain('value="lamp"');
-    expect(await html('/admin/c/shop/products?q=nothing-matches')).toContain('No product matches');
+    expect(await ui.html('/admin/c/shop/products?q=nothing-matches')).toContain('No product matches');
   });
 
   it('product page: escaped title, attributes, a step chart of two price points, availability and labels notice', async () => {
     await importProducts();
     t.setNow(new Date('2026-11-30T12:00:00Z'));
     await importProducts([PRODUCTS[0]!, { ...PRODUCTS[1]!, price: '9.50 EUR', availability: 'out of stock' }, PRODUCTS[2]!]);
-    await signIn(); // a week later: the session has expired
-    const page = await html('/admin/c/shop/products/SKU-0002');
+    ui = await signIn(t.app); // a week later: the session has expired
+    const page = await ui.html('/admin/c/shop/products/SKU-0002');
     expect(page).toContain(`<h1>${XSS_ESCAPED}</h1>`);
     expect(page).not.toContain(XSS);
     expect(page).toMatch(/<th scope="row"[^>]*>description<\/th>/);
@@ -153,16 +121,16 @@ describe('products tab', () => {
 
   it('product page handles ids with slashes and spaces, and answers 404 for unknown products', async () => {
     await importProducts();
-    const page = await html('/admin/c/shop/products/TEE%2F3%20blue');
+    const page = await ui.html('/admin/c/shop/products/TEE%2F3%20blue');
     expect(page).toContain('<h1>Blue tee</h1>');
-    const missing = await html('/admin/c/shop/products/NOPE', 404);
+    const missing = await ui.html('/admin/c/shop/products/NOPE', 404);
     expect(missing).toContain('no live product');
-    expect((await get('/admin/c/nope/products')).status).toBe(404);
+    expect((await ui.get('/admin/c/nope/products')).status).toBe(404);
   });
 
   it('product page shows every product template as img.creative whose URLs return JPEGs', async () => {
     await importProducts();
-    const page = await html('/admin/c/shop/products/SKU-0001');
+    const page = await ui.html('/admin/c/shop/products/SKU-0001');
     const srcs = creativeSources(page);
     const productTemplates = (t.deps.templates ?? (await import('../templates/index')).TEMPLATES).filter((x) => x.kind === 'product');
     expect(srcs).toHaveLength(productTemplates.length * 2);
@@ -185,7 +153,7 @@ describe('products tab', () => {
     await importProducts();
     const refreshed = await t.admin('/admin/catalogs/shop/labels/refresh', { method: 'POST' });
     expect(refreshed.status).toBe(200);
-    const page = await html('/admin/c/shop/products/TEE%2F3%20blue');
+    const page = await ui.html('/admin/c/shop/products/TEE%2F3%20blue');
     expect(page).toContain('From the label refresh of');
     expect(page).toMatch(/<th scope="row">Views<\/th><td class="num">0<\/td><td class="num">0<\/td>/);
     expect(page).toContain('aria-label="Activity of Blue tee in 30 days"');
@@ -201,7 +169,7 @@ describe('feeds tab', () => {
     // the fetch is logged in the background: wait for it
     for (let i = 0; i < 50 && (await t.store.recentFeedFetches(1, 'google', 5)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
 
-    const page = await html('/admin/c/shop/feeds');
+    const page = await ui.html('/admin/c/shop/feeds');
     expect(page).toContain('aria-current="page">Feeds</a>');
     expect(page).toContain('<script src="/admin/assets/copy.js"');
     for (const d of t.deps.feeds) {
@@ -228,17 +196,17 @@ describe('feeds tab', () => {
     const reason = diag.left_out_by_reason[0];
     expect(reason, 'a product without image is left out of google').toBeTruthy();
 
-    const list = await html('/admin/c/shop/feeds');
+    const list = await ui.html('/admin/c/shop/feeds');
     expect(list).toContain('<summary>Why products are left out or adjusted</summary>');
     expect(list).toContain(`<code>${reason!.code}</code>`);
 
-    const page = await html('/admin/c/shop/feeds/google');
+    const page = await ui.html('/admin/c/shop/feeds/google');
     expect(page).toContain('<h1>Feed google</h1>');
     expect(page).toContain('Left out, by reason');
     expect(page).toContain(`<code>${reason!.code}</code>`);
     expect(page).toContain(`href="/admin/c/shop/products/${reason!.examples[0]!.id}"`);
     expect(page).toContain('Left-out products');
-    expect(await html('/admin/c/shop/feeds/nope', 404)).toContain('no feed');
+    expect(await ui.html('/admin/c/shop/feeds/nope', 404)).toContain('no feed');
   });
 
   it("shows a definition's feed-wide warning (an overlay template on Google)", async () => {
@@ -246,7 +214,7 @@ describe('feeds tab', () => {
     const [extra] = parseDefinitions([{ file: 'test/google-badge', json: { name: 'google-badge', channel: 'google', format: 'xml', image: { template: 'badge' } } }]);
     const app = createApp({ ...t.deps, feeds: [...t.deps.feeds, extra!] });
     for (const path of ['/admin/c/shop/feeds', '/admin/c/shop/feeds/google-badge']) {
-      const res = await app.request(path, { headers: { cookie } });
+      const res = await app.request(path, { headers: { cookie: ui.cookie } });
       expect(res.status).toBe(200);
       const page = await res.text();
       const card = page.slice(page.indexOf('id="feed-google-badge"'));
@@ -257,13 +225,13 @@ describe('feeds tab', () => {
 
   it('protects a feed (token shown once, CSRF required) and makes it public again', async () => {
     await importProducts();
-    const refused = await postForm('/admin/c/shop/feeds/google/protect', {}, false);
+    const refused = await ui.postForm('/admin/c/shop/feeds/google/protect', {}, false);
     expect(refused.status).toBe(403);
     expect(await t.store.getFeedTokenHash(1, 'google')).toBeNull();
-    const forged = await postForm('/admin/c/shop/feeds/google/protect', { _csrf: 'forged' }, false);
+    const forged = await ui.postForm('/admin/c/shop/feeds/google/protect', { _csrf: 'forged' }, false);
     expect(forged.status).toBe(403);
 
-    const res = await postForm('/admin/c/shop/feeds/google/protect', {});
+    const res = await ui.postForm('/admin/c/shop/feeds/google/protect', {});
     expect(res.status).toBe(200);
     const page = await res.text();
     const token = /<input id="token" type="text" readonly="" value="([^"]+)"/.exec(page)?.[1];
@@ -274,18 +242,18 @@ describe('feeds tab', () => {
     expect((await t.app.request('/feeds/shop/google.xml')).status).toBe(401);
     expect((await t.app.request(`/feeds/shop/google.xml?token=${token}`)).status).toBe(200);
 
-    const list = await html('/admin/c/shop/feeds');
+    const list = await ui.html('/admin/c/shop/feeds');
     const google = list.slice(list.indexOf('id="feed-google"'), list.indexOf('</section>', list.indexOf('id="feed-google"')));
     expect(google).toContain('token-protected');
     expect(google).toContain('action="/admin/c/shop/feeds/google/public"');
     expect(list).not.toContain(token!); // shown once only
 
-    expect((await postForm('/admin/c/shop/feeds/google/public', {}, false)).status).toBe(403);
-    const made = await postForm('/admin/c/shop/feeds/google/public', {});
+    expect((await ui.postForm('/admin/c/shop/feeds/google/public', {}, false)).status).toBe(403);
+    const made = await ui.postForm('/admin/c/shop/feeds/google/public', {});
     expect(made.status).toBe(303);
     expect(made.headers.get('location')).toBe('/admin/c/shop/feeds?public=google#feed-google');
     expect(await t.store.getFeedTokenHash(1, 'google')).toBeNull();
-    expect(await html(made.headers.get('location')!)).toContain('is public again');
+    expect(await ui.html(made.headers.get('location')!)).toContain('is public again');
     expect((await t.app.request('/feeds/shop/google.xml')).status).toBe(200);
   });
 
@@ -316,7 +284,7 @@ describe('feeds tab', () => {
 describe('creatives tab', () => {
   it('shows template and size pickers, a grid of signed creatives and the contact sheet link', async () => {
     await importProducts();
-    const page = await html('/admin/c/shop/creatives?template=badge&size=300x250');
+    const page = await ui.html('/admin/c/shop/creatives?template=badge&size=300x250');
     expect(page).toContain('aria-current="page">Creatives</a>');
     expect(page).toContain('href="/admin/catalogs/shop/creatives?template=badge&amp;size=300x250"');
     expect(page).toMatch(/aria-current="page">badge/);
@@ -331,7 +299,7 @@ describe('creatives tab', () => {
     expect(res.headers.get('content-type')).toBe('image/jpeg');
 
     // unknown template and size fall back to the defaults
-    const fallback = await html('/admin/c/shop/creatives?template=nope&size=9x9');
+    const fallback = await ui.html('/admin/c/shop/creatives?template=nope&size=9x9');
     expect(fallback).toContain('There is no template');
     expect(creativeSources(fallback).every((s) => !s.includes('size='))).toBe(true);
   });
@@ -339,7 +307,7 @@ describe('creatives tab', () => {
   it('visitor templates: groups of chosen products, a visitor preview form and a chosen-products form', async () => {
     await importProducts();
     const visitorTemplate = (await import('../templates/index')).TEMPLATES.find((x) => x.kind === 'visitor')!;
-    const page = await html(`/admin/c/shop/creatives?template=${visitorTemplate.name}&visitor=visitor-0001&ids=SKU-0001,TEE/3 blue`);
+    const page = await ui.html(`/admin/c/shop/creatives?template=${visitorTemplate.name}&visitor=visitor-0001&ids=SKU-0001,TEE/3 blue`);
     expect(page).toMatch(/<label for="visitor">Visitor id<\/label>/);
     expect(page).toMatch(/<label for="ids">Product ids<\/label>/);
     const srcs = creativeSources(page);
@@ -358,7 +326,7 @@ describe('creatives tab', () => {
     // tampering breaks the signature
     expect((await t.app.request(chosen!.replace('SKU-0001', 'SKU-0002'))).status).toBe(403);
 
-    const bad = await html(`/admin/c/shop/creatives?template=${visitorTemplate.name}&visitor=x`);
+    const bad = await ui.html(`/admin/c/shop/creatives?template=${visitorTemplate.name}&visitor=x`);
     expect(bad).toContain('That is not a visitor id');
   }, 60_000);
 });

@@ -5,45 +5,11 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, csv, makeTestApp, row, type TestApp } from './helpers/app';
+import { csv, makeTestApp, row, type TestApp } from './helpers/app';
+import { signIn, type UiSession } from './helpers/ui';
 
 let t: TestApp;
-let cookie = '';
-let csrf = '';
-
-async function signIn(): Promise<void> {
-  const res = await t.app.request('/admin/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: ADMIN_TOKEN, next: '/admin' }),
-  });
-  expect(res.status).toBe(303);
-  const set = res.headers.get('set-cookie') ?? '';
-  const m = /adfeed_session=([^;]+)/.exec(set);
-  expect(m, set).toBeTruthy();
-  cookie = `adfeed_session=${m![1]}`;
-  const page = await get('/admin');
-  expect(page.status).toBe(200);
-  csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  expect(csrf).not.toBe('');
-}
-
-const get = (path: string) => t.app.request(path, { headers: { cookie } });
-
-function postForm(path: string, fields: Record<string, string>, withCsrf = true) {
-  return t.app.request(path, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(withCsrf ? { _csrf: csrf, ...fields } : fields),
-  });
-}
-
-async function html(path: string): Promise<string> {
-  const res = await get(path);
-  expect(res.status, path).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/text\/html/);
-  return res.text();
-}
+let ui: UiSession;
 
 const SETTINGS = {
   title: 'Renamed Shop',
@@ -70,13 +36,13 @@ function tableRows(page: string, id: string): string[][] {
 beforeEach(async () => {
   t = await makeTestApp();
   await t.putCatalog('shop');
-  await signIn();
+  ui = await signIn(t.app);
 });
 afterEach(() => t.close());
 
 describe('settings tab', () => {
   it('shows the settings form with the current values, and needs a session', async () => {
-    const page = await html('/admin/c/shop');
+    const page = await ui.html('/admin/c/shop');
     expect(page).toContain('aria-current="page">Settings</a>');
     expect(page).toMatch(/<input id="title" name="title" type="text" value="Test Shop"/);
     expect(page).toContain('<label for="allowed_origins">');
@@ -85,11 +51,11 @@ describe('settings tab', () => {
     const anonymous = await t.app.request('/admin/c/shop');
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/admin/login?next=%2Fadmin%2Fc%2Fshop');
-    expect((await get('/admin/c/nope')).status).toBe(404);
+    expect((await ui.get('/admin/c/nope')).status).toBe(404);
   });
 
   it('saves the settings and says so', async () => {
-    const res = await postForm('/admin/c/shop/settings', SETTINGS);
+    const res = await ui.postForm('/admin/c/shop/settings', SETTINGS);
     expect(res.status, await res.clone().text()).toBe(303);
     expect(res.headers.get('location')).toBe('/admin/c/shop?saved=settings#settings');
     const catalog = await t.store.getCatalog('shop');
@@ -104,7 +70,7 @@ describe('settings tab', () => {
       retention_days: 30,
       max_drop_share: 0.5,
     });
-    const page = await html('/admin/c/shop?saved=settings');
+    const page = await ui.html('/admin/c/shop?saved=settings');
     expect(page).toContain('Settings saved.');
     expect(page).toContain('value="Renamed Shop"');
     expect(page).toContain('https://renamed.example.com\nhttps://www.renamed.example.com</textarea>');
@@ -112,7 +78,7 @@ describe('settings tab', () => {
 
   it('shows a bad currency next to the field, keeps what was typed, and saves nothing', async () => {
     const before = await t.store.getCatalog('shop');
-    const res = await postForm('/admin/c/shop/settings', { ...SETTINGS, currency: 'EURO', allowed_origins: 'not a url', retention_days: '' });
+    const res = await ui.postForm('/admin/c/shop/settings', { ...SETTINGS, currency: 'EURO', allowed_origins: 'not a url', retention_days: '' });
     expect(res.status).toBe(422);
     const page = await res.text();
     expect(page).toMatch(/<p class="field-error" id="currency-error"[^>]*>must be an ISO 4217 currency code, e\.g\. EUR<\/p>/);
@@ -127,21 +93,21 @@ describe('settings tab', () => {
 
   it('refuses the settings form without its CSRF token (403) and changes nothing', async () => {
     const before = await t.store.getCatalog('shop');
-    const res = await postForm('/admin/c/shop/settings', SETTINGS, false);
+    const res = await ui.postForm('/admin/c/shop/settings', SETTINGS, false);
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: string }).error).toBe('csrf');
-    const wrong = await postForm('/admin/c/shop/settings', { ...SETTINGS, _csrf: 'forged' }, false);
+    const wrong = await ui.postForm('/admin/c/shop/settings', { ...SETTINGS, _csrf: 'forged' }, false);
     expect(wrong.status).toBe(403);
     const crossSite = await t.app.request('/admin/c/shop/settings', {
       method: 'POST',
-      headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, ...SETTINGS }),
+      headers: { cookie: ui.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: ui.csrf, ...SETTINGS }),
     });
     expect(crossSite.status).toBe(403);
     const anonymous = await t.app.request('/admin/c/shop/settings', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, ...SETTINGS }),
+      body: new URLSearchParams({ _csrf: ui.csrf, ...SETTINGS }),
     });
     expect(anonymous.status).toBe(401);
     expect(await t.store.getCatalog('shop')).toEqual(before);
@@ -149,41 +115,41 @@ describe('settings tab', () => {
 
   it('saves brand colours and the corner style, merged over the stored kit; resets them', async () => {
     const { id } = (await t.store.getCatalog('shop'))!;
-    const res = await postForm('/admin/c/shop/brand-kit', { primary: '#FF0000', on_primary: '#ffffff', corner: 'pill', action: 'save' });
+    const res = await ui.postForm('/admin/c/shop/brand-kit', { primary: '#FF0000', on_primary: '#ffffff', corner: 'pill', action: 'save' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/admin/c/shop?saved=brand#brand-kit');
     expect((await t.store.getBrandKit(id)).colours).toEqual({ primary: '#ff0000', on_primary: '#ffffff', corner: 'pill' });
-    const second = await postForm('/admin/c/shop/brand-kit', { accent: '#00aa00' });
+    const second = await ui.postForm('/admin/c/shop/brand-kit', { accent: '#00aa00' });
     expect(second.status).toBe(303);
     expect((await t.store.getBrandKit(id)).colours).toEqual({ primary: '#ff0000', on_primary: '#ffffff', corner: 'pill', accent: '#00aa00' });
 
     const api = (await (await t.admin('/admin/catalogs/shop/brand-kit')).json()) as Record<string, unknown>;
     expect(api).toMatchObject({ primary: '#ff0000', accent: '#00aa00', corner: 'pill' });
-    const page = await html('/admin/c/shop?saved=brand');
+    const page = await ui.html('/admin/c/shop?saved=brand');
     expect(page).toContain('Brand kit saved');
     expect(page).toMatch(/<input type="color" id="brand-primary" name="primary" value="#ff0000"/);
     expect(page).toMatch(/<input type="radio" id="corner-pill" name="corner" value="pill" checked=""/);
 
-    const bad = await postForm('/admin/c/shop/brand-kit', { primary: 'red', corner: 'wavy' });
+    const bad = await ui.postForm('/admin/c/shop/brand-kit', { primary: 'red', corner: 'wavy' });
     expect(bad.status).toBe(422);
     const badPage = await bad.text();
     expect(badPage).toContain('must be a hex colour like #1a73e8');
     expect(badPage).toContain('Choose square, rounded or pill.');
     expect((await t.store.getBrandKit(id)).colours?.primary).toBe('#ff0000');
 
-    expect((await postForm('/admin/c/shop/brand-kit', { action: 'reset' })).status).toBe(303);
+    expect((await ui.postForm('/admin/c/shop/brand-kit', { action: 'reset' })).status).toBe(303);
     expect((await t.store.getBrandKit(id)).colours).toBeNull();
-    expect((await postForm('/admin/c/shop/brand-kit', { primary: '#123456' }, false)).status).toBe(403);
+    expect((await ui.postForm('/admin/c/shop/brand-kit', { primary: '#123456' }, false)).status).toBe(403);
   });
 
   it('uploads a logo through the multipart form (re-encoded like the API), previews it and removes it', async () => {
     const { id } = (await t.store.getCatalog('shop'))!;
     const png = await sharp({ create: { width: 1200, height: 400, channels: 4, background: { r: 200, g: 0, b: 0, alpha: 1 } } }).png().toBuffer();
-    const upload = (bytes: Uint8Array, name: string, type: string, token = csrf) => {
+    const upload = (bytes: Uint8Array, name: string, type: string, token = ui.csrf) => {
       const form = new FormData();
       form.set('_csrf', token);
       form.set('logo', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), name);
-      return t.app.request('/admin/c/shop/brand-kit/logo', { method: 'POST', headers: { cookie }, body: form });
+      return t.app.request('/admin/c/shop/brand-kit/logo', { method: 'POST', headers: { cookie: ui.cookie }, body: form });
     };
     expect((await upload(new Uint8Array(png), 'logo.png', 'image/png', 'forged')).status).toBe(403);
     const res = await upload(new Uint8Array(png), 'logo.png', 'image/png');
@@ -192,10 +158,10 @@ describe('settings tab', () => {
     const stored = (await t.store.getBrandKit(id)).logo;
     expect(stored).toMatchObject({ content_type: 'image/png', width: 600, height: 200 });
 
-    const page = await html('/admin/c/shop?saved=logo');
+    const page = await ui.html('/admin/c/shop?saved=logo');
     expect(page).toContain('Logo uploaded.');
     expect(page).toMatch(/<img src="\/admin\/catalogs\/shop\/brand-kit\/logo\?v=[0-9a-f]{12}" alt="Current logo of Test Shop"/);
-    const served = await get('/admin/catalogs/shop/brand-kit/logo');
+    const served = await ui.get('/admin/catalogs/shop/brand-kit/logo');
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
 
@@ -207,10 +173,10 @@ describe('settings tab', () => {
     expect(await huge.text()).toContain('That file is too large');
     expect((await t.store.getBrandKit(id)).logo?.sha256).toBe(stored!.sha256);
 
-    const removed = await postForm('/admin/c/shop/brand-kit/logo/remove', {});
+    const removed = await ui.postForm('/admin/c/shop/brand-kit/logo/remove', {});
     expect(removed.status).toBe(303);
     expect((await t.store.getBrandKit(id)).logo).toBeNull();
-    expect(await html('/admin/c/shop?saved=logo-removed')).toContain('No logo yet');
+    expect(await ui.html('/admin/c/shop?saved=logo-removed')).toContain('No logo yet');
   });
 
   it('the API logo upload still works after the refactor', async () => {
@@ -223,23 +189,23 @@ describe('settings tab', () => {
   });
 
   it('previews the first product’s badge creative, with a URL that changes with the catalog version', async () => {
-    expect(await html('/admin/c/shop')).toContain('Import products to see a creative here');
+    expect(await ui.html('/admin/c/shop')).toContain('Import products to see a creative here');
     await t.importText('shop', csv([row(2), row(1)]), { format: 'csv' });
     const catalog = (await t.store.getCatalog('shop'))!;
-    const page = await html('/admin/c/shop');
+    const page = await ui.html('/admin/c/shop');
     expect(page).toContain(`<img src="/img/shop/badge/SKU-0001.jpg?v=${catalog.version}" alt="Badge creative for Product 1"`);
-    await postForm('/admin/c/shop/brand-kit', { primary: '#0000ff' });
+    await ui.postForm('/admin/c/shop/brand-kit', { primary: '#0000ff' });
     const after = (await t.store.getCatalog('shop'))!;
     expect(after.version).toBeGreaterThan(catalog.version);
-    expect(await html('/admin/c/shop')).toContain(`/img/shop/badge/SKU-0001.jpg?v=${after.version}`);
+    expect(await ui.html('/admin/c/shop')).toContain(`/img/shop/badge/SKU-0001.jpg?v=${after.version}`);
   });
 });
 
 describe('import tab', () => {
   it('has the upload form, the progress bar and the script; lists the last imports', async () => {
-    expect(await html('/admin/c/shop/import')).toContain('No imports yet.');
+    expect(await ui.html('/admin/c/shop/import')).toContain('No imports yet.');
     const { json } = await t.importText('shop', csv([row(1), row(2)]), { format: 'csv' });
-    const page = await html('/admin/c/shop/import');
+    const page = await ui.html('/admin/c/shop/import');
     expect(page).toContain('aria-current="page">Import</a>');
     expect(page).toMatch(/<div class="dropzone" id="dropzone">/);
     expect(page).toMatch(/<label for="file">[^<]+<\/label>\s*<input type="file" id="file" name="file"/);
@@ -264,11 +230,11 @@ describe('import tab', () => {
     const body = csv([row(1), row(2)]);
     const res = await t.app.request('/admin/catalogs/shop/imports?mode=replace', {
       method: 'POST',
-      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/octet-stream' },
+      headers: { cookie: ui.cookie, 'x-csrf-token': ui.csrf, 'content-type': 'application/octet-stream' },
       body,
     });
     expect(res.status).toBe(201);
-    const noToken = await t.app.request('/admin/catalogs/shop/imports?mode=replace', { method: 'POST', headers: { cookie }, body });
+    const noToken = await t.app.request('/admin/catalogs/shop/imports?mode=replace', { method: 'POST', headers: { cookie: ui.cookie }, body });
     expect(noToken.status).toBe(403);
   });
 
@@ -280,7 +246,7 @@ describe('import tab', () => {
       { format: 'csv', mode: 'upsert' },
     );
     expect(json.counts).toMatchObject({ rows: 4, valid: 2, invalid: 2, warnings: 1 });
-    const page = await html(`/admin/c/shop/imports/${json.id}`);
+    const page = await ui.html(`/admin/c/shop/imports/${json.id}`);
     expect(page).toContain(`Import #${json.id}`);
     expect(page).toContain('Published as catalog version');
     const rows = tableRows(page, 'import-errors');
@@ -296,7 +262,7 @@ describe('import tab', () => {
     expect(page).toContain(`href="/admin/c/shop/imports/${json.id}/issues.csv"`);
     expect(page).toMatch(/<th scope="col" class="num">\s*Line\s*<\/th>\s*<th scope="col">Field<\/th>\s*<th scope="col">Problem<\/th>\s*<th scope="col">Value<\/th>/);
 
-    const res = await get(`/admin/c/shop/imports/${json.id}/issues.csv`);
+    const res = await ui.get(`/admin/c/shop/imports/${json.id}/issues.csv`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="shop-import-${json.id}-issues.csv"`);
@@ -311,8 +277,8 @@ describe('import tab', () => {
     expect(records.find((r) => r.line === '5')).toMatchObject({ kind: 'warning', field: 'gtin', value: `'${evil}` });
     expect(records.find((r) => r.line === '3')).toMatchObject({ kind: 'error', field: 'price', reason: 'is required', value: '' });
 
-    expect((await get('/admin/c/shop/imports/99999')).status).toBe(404);
-    expect((await get('/admin/c/shop/imports/99999/issues.csv')).status).toBe(404);
+    expect((await ui.get('/admin/c/shop/imports/99999')).status).toBe(404);
+    expect((await ui.get('/admin/c/shop/imports/99999/issues.csv')).status).toBe(404);
     expect((await t.app.request(`/admin/c/shop/imports/${json.id}/issues.csv`)).status).toBe(303);
   });
 
@@ -320,17 +286,17 @@ describe('import tab', () => {
     await t.importText('shop', csv([row(1), row(2), row(3), row(4)]), { format: 'csv' });
     const { res, json } = await t.importText('shop', csv([row(1)]), { format: 'csv' });
     expect(res.status).toBe(202);
-    const page = await html(`/admin/c/shop/imports/${json.id}`);
+    const page = await ui.html(`/admin/c/shop/imports/${json.id}`);
     expect(page).toContain('Waiting for confirmation');
     expect(page).toContain(`data-confirm-url="/admin/catalogs/shop/imports/${json.id}/confirm"`);
-    const list = await html('/admin/c/shop/import');
+    const list = await ui.html('/admin/c/shop/import');
     expect(list).toContain('<span class="badge warn">Waiting for confirmation</span>');
     const confirmed = await t.app.request(`/admin/catalogs/shop/imports/${json.id}/confirm`, {
       method: 'POST',
-      headers: { cookie, 'x-csrf-token': csrf },
+      headers: { cookie: ui.cookie, 'x-csrf-token': ui.csrf },
     });
     expect(confirmed.status).toBe(200);
-    expect(await html(`/admin/c/shop/imports/${json.id}`)).toContain('Published as catalog version');
+    expect(await ui.html(`/admin/c/shop/imports/${json.id}`)).toContain('Published as catalog version');
   });
 });
 
@@ -340,7 +306,7 @@ describe('escaping', () => {
   it('a <script> catalog title, product title and issue value are shown as text', async () => {
     await t.putCatalog('shop', { title: XSS });
     const { json } = await t.importText('shop', csv([row(1, { title: XSS }), row(2, { condition: XSS })]), { format: 'csv' });
-    const pages = [await html('/admin/c/shop'), await html('/admin/c/shop/import'), await html(`/admin/c/shop/imports/${json.id}`)];
+    const pages = [await ui.html('/admin/c/shop'), await ui.html('/admin/c/shop/import'), await ui.html(`/admin/c/shop/imports/${json.id}`)];
     for (const page of pages) {
       expect(page).not.toContain(XSS);
       expect(page).not.toContain('<script>alert');
@@ -349,7 +315,7 @@ describe('escaping', () => {
     expect(pages[0]).toContain('alt="Badge creative for &lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(pages[2]).toContain('<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>');
 
-    const saved = await postForm('/admin/c/shop/settings', { ...SETTINGS, title: `${XSS}"'`, currency: 'XX' });
+    const saved = await ui.postForm('/admin/c/shop/settings', { ...SETTINGS, title: `${XSS}"'`, currency: 'XX' });
     expect(saved.status).toBe(422);
     const page = await saved.text();
     expect(page).not.toContain(XSS);

@@ -1,45 +1,14 @@
 /** Admin UI: the Signals, Audiences and Pixel snippet tabs, in process (sign-in cookie + CSRF token). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, csv, makeTestApp, row, type TestApp } from './helpers/app';
+import { csv, makeTestApp, row, type TestApp } from './helpers/app';
+import { signIn, type UiSession } from './helpers/ui';
 import { catalogId, daysBefore, insertEvents, insertVisitor } from './helpers/events';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const XSS = '<img src=x onerror=alert(1)>';
 
 let t: TestApp;
-let cookie: string;
-let csrf: string;
-
-async function signIn(): Promise<void> {
-  const res = await t.app.request('/admin/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: ADMIN_TOKEN, next: '/admin' }),
-  });
-  expect(res.status).toBe(303);
-  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-  expect(cookie).toMatch(/^adfeed_session=/);
-  const page = await get('/admin/c/shop/snippet');
-  csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  expect(csrf).not.toBe('');
-}
-
-const get = (path: string) => t.app.request(path, { headers: { cookie } });
-
-function post(path: string, fields: Record<string, string>, withCsrf = true) {
-  return t.app.request(path, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(withCsrf ? { _csrf: csrf, ...fields } : fields),
-  });
-}
-
-async function html(path: string): Promise<string> {
-  const res = await get(path);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/text\/html/);
-  return res.text();
-}
+let ui: UiSession;
 
 function seed(): void {
   const db = t.db as never;
@@ -63,7 +32,7 @@ beforeEach(async () => {
   await t.putCatalog('shop');
   const { res } = await t.importText('shop', csv([1, 2, 3].map((i) => row(i))), { format: 'csv' });
   expect(res.status).toBe(201);
-  await signIn();
+  ui = await signIn(t.app);
 });
 afterEach(() => t.close());
 
@@ -75,7 +44,7 @@ describe('admin UI: signals tab', () => {
   });
 
   it('shows an empty state pointing at the snippet tab before any event', async () => {
-    const page = await html('/admin/c/shop/signals');
+    const page = await ui.html('/admin/c/shop/signals');
     expect(page).toContain('No events in the last 30 days');
     expect(page).toContain('href="/admin/c/shop/snippet"');
     expect(page).not.toContain('<svg class="chart"');
@@ -83,7 +52,7 @@ describe('admin UI: signals tab', () => {
 
   it('charts events per day, the funnel and top products, with the figures of the stats API', async () => {
     seed();
-    const page = await html('/admin/c/shop/signals?days=30');
+    const page = await ui.html('/admin/c/shop/signals?days=30');
     expect(page).toMatch(/<svg class="chart" role="img" aria-label="[^"]+"/);
     expect(page).toMatch(/<rect class="bar"/);
     expect(page).toContain('<title>');
@@ -99,7 +68,7 @@ describe('admin UI: signals tab', () => {
 
   it('escapes product ids from events', async () => {
     seed();
-    const page = await html('/admin/c/shop/signals');
+    const page = await ui.html('/admin/c/shop/signals');
     expect(page).not.toContain(XSS);
     expect(page).not.toMatch(/<img[^>]*onerror/);
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
@@ -107,39 +76,39 @@ describe('admin UI: signals tab', () => {
 
   it('refuses a bad period with a notice instead of failing', async () => {
     seed();
-    const page = await html('/admin/c/shop/signals?days=0');
+    const page = await ui.html('/admin/c/shop/signals?days=0');
     expect(page).toContain('The period is 1 to 3650 days');
   });
 
   it('erases a visitor through the form, CSRF-checked', async () => {
     seed();
-    expect((await post('/admin/c/shop/signals/erase', { visitor: 'visitor-1' }, false)).status).toBe(403);
+    expect((await ui.postForm('/admin/c/shop/signals/erase', { visitor: 'visitor-1' }, false)).status).toBe(403);
 
-    const res = await post('/admin/c/shop/signals/erase', { visitor: 'visitor-1' });
+    const res = await ui.postForm('/admin/c/shop/signals/erase', { visitor: 'visitor-1' });
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
     expect(location).toMatch(/^\/admin\/c\/shop\/signals\?erased=visitor-1&events=3/);
-    const page = await html(location);
+    const page = await ui.html(location);
     expect(page).toContain('was erased: 3 events');
 
     const api = (await (await t.admin('/admin/catalogs/shop/stats?days=30')).json()) as any;
     expect(api.funnel).toEqual({ viewed: 2, carted: 1, purchased: 0 });
 
-    const bad = await post('/admin/c/shop/signals/erase', { visitor: 'x' });
+    const bad = await ui.postForm('/admin/c/shop/signals/erase', { visitor: 'x' });
     expect(bad.headers.get('location')).toBe('/admin/c/shop/signals?erase=invalid');
-    expect(await html(bad.headers.get('location')!)).toContain('That is not a visitor id');
+    expect(await ui.html(bad.headers.get('location')!)).toContain('That is not a visitor id');
   });
 });
 
 describe('admin UI: audiences tab', () => {
   it('creates a segment through the form and shows its counts and export links', async () => {
     seed();
-    expect(await html('/admin/c/shop/audiences')).toContain('No segments yet');
+    expect(await ui.html('/admin/c/shop/audiences')).toContain('No segments yet');
 
-    const res = await post('/admin/c/shop/audiences', { name: 'abandoners', kind: 'cart_abandoners', days: '7' });
+    const res = await ui.postForm('/admin/c/shop/audiences', { name: 'abandoners', kind: 'cart_abandoners', days: '7' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/admin/c/shop/audiences?saved=abandoners&created=1');
-    const page = await html(res.headers.get('location')!);
+    const page = await ui.html(res.headers.get('location')!);
     expect(page).toContain('created');
     // visitor-2 carted without buying; visitor-1 bought
     expect(page).toContain('data-count="visitors">1</strong>');
@@ -151,31 +120,31 @@ describe('admin UI: audiences tab', () => {
     expect(api).toMatchObject({ definition: { kind: 'cart_abandoners', days: 7 }, visitors: 1, exportable: 1 });
 
     // the export link works with the session cookie alone
-    const exported = await get('/admin/catalogs/shop/segments/abandoners/export?format=meta');
+    const exported = await ui.get('/admin/catalogs/shop/segments/abandoners/export?format=meta');
     expect(exported.status).toBe(200);
     expect((await exported.text()).split('\r\n')[0]).toBe('email');
   });
 
   it('refuses the form without its CSRF token', async () => {
-    const res = await post('/admin/c/shop/audiences', { name: 'abandoners', kind: 'cart_abandoners', days: '7' }, false);
+    const res = await ui.postForm('/admin/c/shop/audiences', { name: 'abandoners', kind: 'cart_abandoners', days: '7' }, false);
     expect(res.status).toBe(403);
     const api = (await (await t.admin('/admin/catalogs/shop/segments')).json()) as any;
     expect(api.segments).toEqual([]);
   });
 
   it('keeps the values and names the problem when a definition is invalid', async () => {
-    const res = await post('/admin/c/shop/audiences', { name: 'shirts', kind: 'searchers', days: '30', term: '' });
+    const res = await ui.postForm('/admin/c/shop/audiences', { name: 'shirts', kind: 'searchers', days: '30', term: '' });
     expect(res.status).toBe(422);
     const page = await res.text();
     expect(page).toContain('Search term: 1-100 characters.');
     expect(page).toMatch(/<option value="searchers" selected/);
-    expect((await post('/admin/c/shop/audiences', { name: 'Bad Name', kind: 'purchasers', days: '30' })).status).toBe(422);
+    expect((await ui.postForm('/admin/c/shop/audiences', { name: 'Bad Name', kind: 'purchasers', days: '30' })).status).toBe(422);
   });
 
   it('updates a segment with its parameters and deletes it', async () => {
     seed();
-    await post('/admin/c/shop/audiences', { name: 'viewers', kind: 'purchasers', days: '30' });
-    const res = await post('/admin/c/shop/audiences', {
+    await ui.postForm('/admin/c/shop/audiences', { name: 'viewers', kind: 'purchasers', days: '30' });
+    const res = await ui.postForm('/admin/c/shop/audiences', {
       name: 'viewers',
       kind: 'product_viewers',
       days: '30',
@@ -186,12 +155,12 @@ describe('admin UI: audiences tab', () => {
     const api = (await (await t.admin('/admin/catalogs/shop/segments/viewers')).json()) as any;
     expect(api).toMatchObject({ definition: { kind: 'product_viewers', product_ids: ['SKU-0001', 'SKU-0002', 'SKU-0003'] }, visitors: 2 });
 
-    const edit = await html('/admin/c/shop/audiences?edit=viewers');
+    const edit = await ui.html('/admin/c/shop/audiences?edit=viewers');
     expect(edit).toContain('Edit segment viewers');
     expect(edit).toContain('SKU-0001\nSKU-0002\nSKU-0003');
 
-    expect((await post('/admin/c/shop/audiences/delete', { name: 'viewers' }, false)).status).toBe(403);
-    const del = await post('/admin/c/shop/audiences/delete', { name: 'viewers' });
+    expect((await ui.postForm('/admin/c/shop/audiences/delete', { name: 'viewers' }, false)).status).toBe(403);
+    const del = await ui.postForm('/admin/c/shop/audiences/delete', { name: 'viewers' });
     expect(del.headers.get('location')).toBe('/admin/c/shop/audiences?deleted=viewers');
     expect((await t.admin('/admin/catalogs/shop/segments/viewers')).status).toBe(404);
   });
@@ -199,7 +168,7 @@ describe('admin UI: audiences tab', () => {
 
 describe('admin UI: pixel snippet tab', () => {
   it('fills in the public URL and the catalog, and warns about missing allowed origins', async () => {
-    const page = await html('/admin/c/shop/snippet');
+    const page = await ui.html('/admin/c/shop/snippet');
     expect(page).toContain('https://feeds.example.com/t.js?c=shop');
     expect(page).toContain('https://feeds.example.com/px.gif?c=shop');
     expect(page).toContain('data-copy=');
@@ -211,7 +180,7 @@ describe('admin UI: pixel snippet tab', () => {
 
   it('lists the allowed origins and the opt-out behaviour', async () => {
     await t.putCatalog('shop', { allowed_origins: ['https://shop.example.com'], consent_mode: 'opt-out' });
-    const page = await html('/admin/c/shop/snippet');
+    const page = await ui.html('/admin/c/shop/snippet');
     expect(page).not.toContain('No allowed origins');
     expect(page).toContain('<code>https://shop.example.com</code>');
     expect(page).toContain('In opt-out mode GPC without an explicit choice counts as a refusal');

@@ -14,7 +14,7 @@ import { productCreativeUrl, visitorCreativePath, visitorCreativeUrl } from '../
 import { VISITOR_ID } from '../../signals/events';
 import { uiCatalog, type UiEnv } from '../context';
 import { catalogPath, Notice, Page } from '../layout';
-import { CreativeImage, productPath } from './products';
+import { CreativeImage, Pager, productPath } from './products';
 
 const PAGE_SIZE = 12;
 /** what /img/:catalog/:template/p/… draws at most */
@@ -233,18 +233,7 @@ export function creativePages(app: Hono<UiEnv>): void {
             ))}
           </div>
         )}
-        <nav aria-label="Pages" class="row" style="margin-top:12px">
-          {after ? (
-            <a class="button secondary" href={link({})}>
-              First page
-            </a>
-          ) : null}
-          {page.next ? (
-            <a class="button" href={link({ after: page.next })} rel="next">
-              Next page
-            </a>
-          ) : null}
-        </nav>
+        <Pager first={after ? link({}) : null} next={page.next ? link({ after: page.next }) : null} />
       </Page>,
     );
   });

@@ -170,6 +170,53 @@ function Examples(props: { catalog: Catalog; examples: Array<{ id: string; messa
   );
 }
 
+/**
+ * One diagnostics breakdown (left out by reason, filtered by clause, adjusted by warning): a
+ * heading and a table of how many products each key covers, with example ids; nothing when empty.
+ */
+function CountsByCode(props: {
+  title: string;
+  /** the scroll region's accessible name */
+  label: string;
+  /** header of the first column: what the key is (reason, filter, warning) */
+  keyHeader: string;
+  catalog: Catalog;
+  rows: Array<{ key: string; count: number; examples: Array<{ id: string; message?: string }> }>;
+}) {
+  if (props.rows.length === 0) return null;
+  return (
+    <>
+      <h3>{props.title}</h3>
+      <Scroll label={props.label}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{props.keyHeader}</th>
+              <th scope="col" class="num">
+                Products
+              </th>
+              <th scope="col">Examples</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((r) => (
+              <tr>
+                <td>
+                  <code>{r.key}</code>
+                </td>
+                <td class="num">{r.count}</td>
+                <td>
+                  <Examples catalog={props.catalog} examples={r.examples} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Scroll>
+    </>
+  );
+}
+
 /** Counts, then what was left out and why, what filters removed, and what was adjusted. */
 export function DiagnosticsView(props: {
   diagnostics: FeedDiagnostics;
@@ -195,99 +242,27 @@ export function DiagnosticsView(props: {
         {d.filtered_out ? `; ${d.filtered_out.toLocaleString('en')} filtered out by the definition` : ''}
         {d.emitted_with_warnings ? `; ${d.emitted_with_warnings.toLocaleString('en')} emitted with adjusted values` : ''}.
       </p>
-      {d.left_out_by_reason.length ? (
-        <>
-          <h3>Left out, by reason</h3>
-          <Scroll label={`${props.feed}: left out by reason`}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Reason</th>
-                  <th scope="col" class="num">
-                    Products
-                  </th>
-                  <th scope="col">Examples</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.left_out_by_reason.map((r) => (
-                  <tr>
-                    <td>
-                      <code>{r.code}</code>
-                    </td>
-                    <td class="num">{r.count}</td>
-                    <td>
-                      <Examples catalog={catalog} examples={r.examples} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
-        </>
-      ) : null}
-      {d.filtered_by_clause.length ? (
-        <>
-          <h3>Filtered out (intended), by filter</h3>
-          <Scroll label={`${props.feed}: filtered out by clause`}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Filter</th>
-                  <th scope="col" class="num">
-                    Products
-                  </th>
-                  <th scope="col">Examples</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.filtered_by_clause.map((cl) => (
-                  <tr>
-                    <td>
-                      <code>{cl.clause}</code>
-                    </td>
-                    <td class="num">{cl.count}</td>
-                    <td>
-                      <Examples catalog={catalog} examples={cl.example_ids.map((id) => ({ id }))} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
-        </>
-      ) : null}
-      {d.warnings_by_code.length ? (
-        <>
-          <h3>Emitted with adjusted values, by warning</h3>
-          <Scroll label={`${props.feed}: warnings by code`}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Warning</th>
-                  <th scope="col" class="num">
-                    Products
-                  </th>
-                  <th scope="col">Examples</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.warnings_by_code.map((w) => (
-                  <tr>
-                    <td>
-                      <code>{w.code}</code>
-                    </td>
-                    <td class="num">{w.count}</td>
-                    <td>
-                      <Examples catalog={catalog} examples={w.examples} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
-        </>
-      ) : null}
+      <CountsByCode
+        title="Left out, by reason"
+        label={`${props.feed}: left out by reason`}
+        keyHeader="Reason"
+        catalog={catalog}
+        rows={d.left_out_by_reason.map((r) => ({ key: r.code, count: r.count, examples: r.examples }))}
+      />
+      <CountsByCode
+        title="Filtered out (intended), by filter"
+        label={`${props.feed}: filtered out by clause`}
+        keyHeader="Filter"
+        catalog={catalog}
+        rows={d.filtered_by_clause.map((cl) => ({ key: cl.clause, count: cl.count, examples: cl.example_ids.map((id) => ({ id })) }))}
+      />
+      <CountsByCode
+        title="Emitted with adjusted values, by warning"
+        label={`${props.feed}: warnings by code`}
+        keyHeader="Warning"
+        catalog={catalog}
+        rows={d.warnings_by_code.map((w) => ({ key: w.code, count: w.count, examples: w.examples }))}
+      />
       {props.items && d.left_out_items.length ? (
         <>
           <h3>Left-out products</h3>

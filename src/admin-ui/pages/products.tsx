@@ -4,6 +4,7 @@
  * availability history, performance labels and its creatives in every product template.
  */
 import type { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import { TEMPLATES } from '../../../templates/index';
 import type { Catalog } from '../../catalog/catalog';
 import type { Money, StoredProduct } from '../../catalog/product';
@@ -85,6 +86,24 @@ export function Scroll(props: { label: string; children?: unknown }) {
     <div role="region" aria-label={props.label} tabindex={0} style="overflow-x:auto">
       {props.children as never}
     </div>
+  );
+}
+
+/** Keyset paging links: back to the first page once past it, and on while there is more. */
+export function Pager(props: { first: string | null; next: string | null }) {
+  return (
+    <nav aria-label="Pages" class="row" style="margin-top:12px">
+      {props.first ? (
+        <a class="button secondary" href={props.first}>
+          First page
+        </a>
+      ) : null}
+      {props.next ? (
+        <a class="button" href={props.next} rel="next">
+          Next page
+        </a>
+      ) : null}
+    </nav>
   );
 }
 
@@ -225,9 +244,17 @@ function PriceChart(props: { points: PricePoint[]; catalog: Catalog; title: stri
   );
 }
 
-function PriceTable(props: { points: PricePoint[]; catalog: Catalog }) {
+/** Price and availability history share their first columns: since when, and from which catalog version. */
+function HistoryTable<P extends { observed_at: string; version: number }>(props: {
+  label: string;
+  points: P[];
+  catalog: Catalog;
+  /** header cells of the columns after those two */
+  headers: Child;
+  cells: (point: P) => Child;
+}) {
   return (
-    <Scroll label="Price history table">
+    <Scroll label={props.label}>
       <table>
         <thead>
           <tr>
@@ -235,12 +262,7 @@ function PriceTable(props: { points: PricePoint[]; catalog: Catalog }) {
             <th scope="col" class="num">
               Catalog version
             </th>
-            <th scope="col" class="num">
-              Price
-            </th>
-            <th scope="col" class="num">
-              Sale price
-            </th>
+            {props.headers}
           </tr>
         </thead>
         <tbody>
@@ -248,8 +270,7 @@ function PriceTable(props: { points: PricePoint[]; catalog: Catalog }) {
             <tr>
               <td>{formatTime(p.observed_at, props.catalog)}</td>
               <td class="num">{p.version}</td>
-              <td class="num">{money({ micros: p.price_micros, currency: p.currency }, props.catalog.locale)}</td>
-              <td class="num">{p.sale_price_micros === null ? '—' : money({ micros: p.sale_price_micros, currency: p.currency }, props.catalog.locale)}</td>
+              {props.cells(p)}
             </tr>
           ))}
         </tbody>
@@ -258,33 +279,47 @@ function PriceTable(props: { points: PricePoint[]; catalog: Catalog }) {
   );
 }
 
+function PriceTable(props: { points: PricePoint[]; catalog: Catalog }) {
+  const { locale } = props.catalog;
+  return (
+    <HistoryTable
+      label="Price history table"
+      points={props.points}
+      catalog={props.catalog}
+      headers={
+        <>
+          <th scope="col" class="num">
+            Price
+          </th>
+          <th scope="col" class="num">
+            Sale price
+          </th>
+        </>
+      }
+      cells={(p) => (
+        <>
+          <td class="num">{money({ micros: p.price_micros, currency: p.currency }, locale)}</td>
+          <td class="num">{p.sale_price_micros === null ? '—' : money({ micros: p.sale_price_micros, currency: p.currency }, locale)}</td>
+        </>
+      )}
+    />
+  );
+}
+
 function StockTable(props: { points: StockPoint[]; catalog: Catalog }) {
   if (props.points.length === 0) return <p class="hint">No availability recorded yet.</p>;
   return (
-    <Scroll label="Availability history">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Since</th>
-            <th scope="col" class="num">
-              Catalog version
-            </th>
-            <th scope="col">Availability</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...props.points].reverse().map((p) => (
-            <tr>
-              <td>{formatTime(p.observed_at, props.catalog)}</td>
-              <td class="num">{p.version}</td>
-              <td>
-                <Availability value={p.availability} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </Scroll>
+    <HistoryTable
+      label="Availability history"
+      points={[...props.points].reverse()}
+      catalog={props.catalog}
+      headers={<th scope="col">Availability</th>}
+      cells={(p) => (
+        <td>
+          <Availability value={p.availability} />
+        </td>
+      )}
+    />
   );
 }
 
@@ -439,18 +474,7 @@ export function productPages(app: Hono<UiEnv>): void {
             </table>
           </Scroll>
         )}
-        <nav aria-label="Pages" class="row" style="margin-top:12px">
-          {after ? (
-            <a class="button secondary" href={link({})}>
-              First page
-            </a>
-          ) : null}
-          {page.next ? (
-            <a class="button" href={link({ after: page.next })} rel="next">
-              Next page
-            </a>
-          ) : null}
-        </nav>
+        <Pager first={after ? link({}) : null} next={page.next ? link({ after: page.next }) : null} />
       </Page>,
     );
   });

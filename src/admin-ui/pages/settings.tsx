@@ -13,7 +13,6 @@
  */
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Child } from 'hono/jsx';
 import { TEMPLATES } from '../../../templates/index';
 import type { Catalog } from '../../catalog/catalog';
 import { CONSENT_MODES } from '../../catalog/catalog';
@@ -67,16 +66,12 @@ const SAVED: Record<string, { text: string; section: 'settings' | 'brand' | 'log
 
 /** The form's text for each setting, from the catalog as stored. */
 function settingsValues(catalog: Catalog): Record<SettingsField, string> {
+  const current = currentSettings(catalog);
   return {
-    title: catalog.title,
-    link: catalog.link,
-    currency: catalog.currency,
-    locale: catalog.locale,
-    timezone: catalog.timezone,
-    consent_mode: catalog.consent_mode,
-    allowed_origins: catalog.allowed_origins.join('\n'),
-    retention_days: String(catalog.retention_days),
-    max_drop_share: String(catalog.max_drop_share),
+    ...current,
+    allowed_origins: current.allowed_origins.join('\n'),
+    retention_days: String(current.retention_days),
+    max_drop_share: String(current.max_drop_share),
   };
 }
 
@@ -192,34 +187,65 @@ function FieldError(props: { id: string; message: string | undefined }) {
 const describedBy = (name: string, hint: boolean, error: string | undefined) =>
   [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
 
-function TextField(props: {
-  name: SettingsField;
-  label: string;
+interface TextInput {
+  /** the input's type; text when not given */
   type?: string;
-  values: Record<SettingsField, string>;
-  errors: FieldErrors<SettingsField>;
-  hint?: Child;
-  extra?: Record<string, string | number | boolean>;
-}) {
-  const error = props.errors[props.name];
+  hint?: string;
+  extra: Record<string, string | number | boolean>;
+}
+
+/** How each typed-in setting is asked for (its label is FIELD_LABELS'). */
+const TEXT_INPUTS = {
+  title: { extra: { required: true, maxlength: 150 } },
+  link: {
+    type: 'url',
+    hint: "The shop's home page; relative product links and images are resolved against it.",
+    extra: { required: true, placeholder: 'https://shop.example.com' },
+  },
+  currency: {
+    hint: 'ISO 4217 code prices default to, e.g. EUR.',
+    extra: { maxlength: 3, autocapitalize: 'characters', autocomplete: 'off', spellcheck: false },
+  },
+  locale: { hint: 'BCP 47, e.g. nl-NL: number and date formats in creatives.', extra: { autocomplete: 'off', spellcheck: false } },
+  timezone: {
+    hint: 'IANA name, e.g. Europe/Amsterdam: sale windows are read in it.',
+    extra: { list: 'timezones', autocomplete: 'off', spellcheck: false },
+  },
+  retention_days: {
+    type: 'number',
+    hint: 'Visitor events older than this are deleted (1–3650).',
+    extra: { min: 1, max: 3650, step: 1, inputmode: 'numeric' },
+  },
+  max_drop_share: {
+    type: 'number',
+    hint: '0–1: a replace import that would remove more than this share of the catalog (0.3 = 30 %) waits for confirmation.',
+    extra: { min: 0, max: 1, step: 0.01, inputmode: 'decimal' },
+  },
+} satisfies Partial<Record<SettingsField, TextInput>>;
+type TextSetting = keyof typeof TEXT_INPUTS;
+
+function TextField(props: { name: TextSetting; values: Record<SettingsField, string>; errors: FieldErrors<SettingsField> }) {
+  const { name } = props;
+  const input: TextInput = TEXT_INPUTS[name];
+  const error = props.errors[name];
   return (
     <div>
-      <label for={props.name}>{props.label}</label>
+      <label for={name}>{FIELD_LABELS[name]}</label>
       <input
-        id={props.name}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.values[props.name]}
+        id={name}
+        name={name}
+        type={input.type ?? 'text'}
+        value={props.values[name]}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(props.name, Boolean(props.hint), error)}
-        {...(props.extra ?? {})}
+        aria-describedby={describedBy(name, Boolean(input.hint), error)}
+        {...input.extra}
       />
-      {props.hint ? (
-        <p class="hint" id={`${props.name}-hint`}>
-          {props.hint}
+      {input.hint ? (
+        <p class="hint" id={`${name}-hint`}>
+          {input.hint}
         </p>
       ) : null}
-      <FieldError id={`${props.name}-error`} message={error} />
+      <FieldError id={`${name}-error`} message={error} />
     </div>
   );
 }
@@ -239,6 +265,7 @@ async function renderSettings(c: UiContext, catalog: Catalog, view: SettingsView
   const errorCount = Object.keys(errors).length;
   const timeZones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   const slug = catalog.slug;
+  const field = (name: TextSetting) => <TextField name={name} values={values} errors={errors} />;
 
   return c.html(
     <Page title="Settings" csrf={csrf} catalog={catalog} tab="overview">
@@ -265,42 +292,13 @@ async function renderSettings(c: UiContext, catalog: Catalog, view: SettingsView
         ) : null}
         <form method="post" action={catalogPath(slug, '/settings')} class="card" novalidate>
           <input type="hidden" name="_csrf" value={csrf} />
-          <TextField name="title" label={FIELD_LABELS.title} values={values} errors={errors} extra={{ required: true, maxlength: 150 }} />
-          <TextField
-            name="link"
-            label={FIELD_LABELS.link}
-            type="url"
-            values={values}
-            errors={errors}
-            hint="The shop's home page; relative product links and images are resolved against it."
-            extra={{ required: true, placeholder: 'https://shop.example.com' }}
-          />
+          {field('title')}
+          {field('link')}
           <div class="row">
-            <TextField
-              name="currency"
-              label={FIELD_LABELS.currency}
-              values={values}
-              errors={errors}
-              hint="ISO 4217 code prices default to, e.g. EUR."
-              extra={{ maxlength: 3, autocapitalize: 'characters', autocomplete: 'off', spellcheck: false }}
-            />
-            <TextField
-              name="locale"
-              label={FIELD_LABELS.locale}
-              values={values}
-              errors={errors}
-              hint="BCP 47, e.g. nl-NL: number and date formats in creatives."
-              extra={{ autocomplete: 'off', spellcheck: false }}
-            />
+            {field('currency')}
+            {field('locale')}
           </div>
-          <TextField
-            name="timezone"
-            label={FIELD_LABELS.timezone}
-            values={values}
-            errors={errors}
-            hint="IANA name, e.g. Europe/Amsterdam: sale windows are read in it."
-            extra={{ list: 'timezones', autocomplete: 'off', spellcheck: false }}
-          />
+          {field('timezone')}
           <datalist id="timezones">
             {timeZones.map((z) => (
               <option value={z}></option>
@@ -343,24 +341,8 @@ async function renderSettings(c: UiContext, catalog: Catalog, view: SettingsView
           <FieldError id="allowed_origins-error" message={errors.allowed_origins} />
 
           <div class="row">
-            <TextField
-              name="retention_days"
-              label={FIELD_LABELS.retention_days}
-              type="number"
-              values={values}
-              errors={errors}
-              hint="Visitor events older than this are deleted (1–3650)."
-              extra={{ min: 1, max: 3650, step: 1, inputmode: 'numeric' }}
-            />
-            <TextField
-              name="max_drop_share"
-              label={FIELD_LABELS.max_drop_share}
-              type="number"
-              values={values}
-              errors={errors}
-              hint="0–1: a replace import that would remove more than this share of the catalog (0.3 = 30 %) waits for confirmation."
-              extra={{ min: 0, max: 1, step: 0.01, inputmode: 'decimal' }}
-            />
+            {field('retention_days')}
+            {field('max_drop_share')}
           </div>
           <p>
             <button type="submit">Save settings</button>
