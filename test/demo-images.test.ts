@@ -1,6 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { demoImageRoute, renderDemoImage } from '../src/demo/images';
+// Loaded as in the demo server: it blocks sharp's SVG loader process-wide, and the demo's own
+// photos must still render (they once did not: every demo creative was a placeholder).
+import '../src/runtime/node-creative';
 
 /** Mean per-channel difference of two same-size images, downscaled: 0 identical, 255 opposite. */
 async function difference(a: Uint8Array, b: Uint8Array): Promise<number> {

@@ -7,6 +7,7 @@
  * no dependence on system fonts, and no promotional overlay, as Google requires of image_link.
  * Deterministic: the same id always gives the same bytes.
  */
+import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
 import { demoLook, type DemoShape } from './catalog-generator';
 
@@ -119,7 +120,10 @@ export function demoImageSvg(id: string, size = 1000): string {
 }
 
 async function rasterise(id: string, size: number, format: DemoImageFormat): Promise<Uint8Array> {
-  const img = sharp(Buffer.from(demoImageSvg(id, size)), { limitInputPixels: MAX_SIZE * MAX_SIZE });
+  // resvg rasterizes the SVG: sharp's SVG loader is blocked process-wide in servers that render
+  // creatives (src/runtime/node-creative.ts), because product photos are untrusted.
+  const rendered = new Resvg(demoImageSvg(id, size), { font: { loadSystemFonts: false } }).render();
+  const img = sharp(rendered.pixels, { raw: { width: rendered.width, height: rendered.height, channels: 4, premultiplied: true } });
   const out =
     format === 'png'
       ? img.png({ compressionLevel: 9, palette: true })
