@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
+import { runHousekeeping } from '../src/jobs/housekeeping';
 import { sign } from '../src/creative/signing';
 import { productCreativeUrl, visitorCreativeUrl } from '../src/creative/urls';
 import { csv, makeTestApp, type TestApp } from './helpers/app';
@@ -74,6 +75,19 @@ describe('product creatives', () => {
     expect(res.headers.get('x-creative-cache')).toBe('blob');
     expect(res.headers.get('etag')).toBe(first.res.headers.get('etag'));
     expect((await sharp(new Uint8Array(await res.arrayBuffer())).metadata()).format).toBe('png');
+  });
+
+  it('housekeeping sweeps creatives and photos not rewritten for 30 days; the next request renders again', async () => {
+    await get('/img/shop/badge/TEE-1.jpg');
+    const soon = await runHousekeeping(t.deps, new Date(Date.now() + 86_400_000));
+    expect(soon.cache_swept).toBe(0);
+    const later = await runHousekeeping(t.deps, new Date(Date.now() + 31 * 86_400_000));
+    expect(later.errors).toEqual([]);
+    expect(later.cache_swept).toBeGreaterThanOrEqual(2); // the creative and its resized photo
+    const fresh = createApp({ ...t.deps });
+    const res = await fresh.request('/img/shop/badge/TEE-1.jpg');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-creative-cache')).toBe('render');
   });
 
   it('gives a new ETag when the price changes, and keeps it when only the description does', async () => {

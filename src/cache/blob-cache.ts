@@ -24,6 +24,12 @@ export interface BlobCache {
    * with `keep`: older versions of the same feed once a newer one is complete.
    */
   prune(dir: string, keep: string): Promise<void>;
+  /**
+   * Delete the entries under `prefix` (recursively) written before `olderThan`; returns how
+   * many. For caches of content-keyed entries nothing prunes on its own (creatives of deleted
+   * products, per-visitor images): a re-render is the only cost of deleting one still in use.
+   */
+  sweep?(prefix: string, olderThan: Date): Promise<number>;
 }
 
 /**

@@ -6,6 +6,8 @@
  *    visitors last seen before that with no events left, and older consent counts.
  * 2. Catalog garbage: product versions no feed can still read, expired held imports, old fetch logs.
  * 3. Performance labels of catalogs whose label set is stale (src/insights/refresh.ts).
+ * 4. Creative cache: rendered images and resized photos not rewritten for 30 days (creatives of
+ *    deleted products, per-visitor images); a later request simply renders again.
  *
  * Steps are independent: one failing does not skip the others; failures are returned.
  */
@@ -19,16 +21,19 @@ export interface HousekeepingReport {
   garbage: number;
   /** catalogs whose labels were refreshed */
   labels_refreshed: string[];
+  /** creative cache entries swept */
+  cache_swept: number;
   errors: string[];
 }
 
 const DAY_MS = 86_400_000;
+const CREATIVE_CACHE_DAYS = 30;
 
 export async function runHousekeeping(
-  deps: Pick<AppDeps, 'store' | 'signals' | 'insights'>,
+  deps: Pick<AppDeps, 'store' | 'signals' | 'insights' | 'blobCache'>,
   now: Date,
 ): Promise<HousekeepingReport> {
-  const report: HousekeepingReport = { purged: [], garbage: 0, labels_refreshed: [], errors: [] };
+  const report: HousekeepingReport = { purged: [], garbage: 0, labels_refreshed: [], cache_swept: 0, errors: [] };
   const step = async (name: string, work: () => Promise<void>) => {
     try {
       await work();
@@ -50,6 +55,12 @@ export async function runHousekeeping(
   // Labels last: they are computed from the events that survived retention.
   await step('labels', async () => {
     report.labels_refreshed = (await refreshStaleLabels(deps, now)).map((r) => r.catalog);
+  });
+  await step('creative cache', async () => {
+    const sweep = deps.blobCache?.sweep?.bind(deps.blobCache);
+    if (!sweep) return;
+    const before = new Date(now.getTime() - CREATIVE_CACHE_DAYS * DAY_MS);
+    report.cache_swept = (await sweep('img/', before)) + (await sweep('photo/', before));
   });
   return report;
 }

@@ -54,6 +54,32 @@ export function fileBlobCache(root: string): BlobCache {
         },
       };
     },
+    async sweep(prefix, olderThan) {
+      const root = pathOf(prefix.replace(/\/+$/, ''));
+      let removed = 0;
+      const walk = async (dir: string): Promise<void> => {
+        let entries;
+        try {
+          entries = await readdir(dir, { withFileTypes: true });
+        } catch {
+          return;
+        }
+        for (const entry of entries) {
+          const full = join(dir, entry.name);
+          if (entry.isDirectory()) {
+            await walk(full);
+            continue;
+          }
+          const info = await stat(full).catch(() => null);
+          if (info?.isFile() && info.mtimeMs < olderThan.getTime()) {
+            await rm(full, { force: true });
+            removed++;
+          }
+        }
+      };
+      await walk(root);
+      return removed;
+    },
     async prune(dirKey, keep) {
       const dir = pathOf(dirKey.replace(/\/+$/, ''));
       const keepName = keep.slice(dirKey.length);
