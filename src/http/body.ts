@@ -13,9 +13,35 @@ export function decodeContentEncoding(
   if (enc === 'identity' || enc === '') return body;
   if (enc === 'gzip' || enc === 'x-gzip' || enc === 'deflate') {
     const format = enc === 'deflate' ? 'deflate' : 'gzip';
-    return body.pipeThrough(new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>);
+    const inflated = body.pipeThrough(new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>);
+    // Corrupt or truncated compressed data makes the decompressor throw a zlib error (Z_DATA_ERROR),
+    // which reached the error handler as a 500 (issue 7, test/hostile-input.test.ts): it is the
+    // client's bad upload, so it becomes a 400 with the envelope instead.
+    return mapReadErrors(
+      inflated,
+      () => new AppError(400, 'invalid_compression', `the body is not valid ${format} data (corrupt or truncated); nothing was changed`),
+    );
   }
   throw new AppError(415, 'unsupported_encoding', `Content-Encoding "${enc}" is not accepted; send gzip, deflate or no encoding`);
+}
+
+/** The same stream, with any error while reading it replaced by `wrap()`. */
+function mapReadErrors(source: ReadableStream<Uint8Array>, wrap: () => Error): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch {
+        controller.error(wrap());
+        return;
+      }
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 export function emptyStream(): ReadableStream<Uint8Array> {

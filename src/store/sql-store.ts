@@ -15,6 +15,7 @@ import type {
   ImportChanges,
   ImportMode,
   ImportReport,
+  ImportStatus,
   PricePoint,
   ProductHistory,
   ProductPage,
@@ -315,22 +316,55 @@ export function createSqlStore(db: SqlDriver): Store {
     },
 
     async recoverInterruptedImports(now) {
-      const stuck = await db.all<{ id: number; report: string | null }>(
-        "SELECT id, report FROM imports WHERE status = 'staging'",
+      // runImport saves its report only when it finishes, so an import killed mid-way has none.
+      // Without one it was invisible after the restart (GET .../imports/:id 404, left out of the
+      // list) and the message below reached nobody: a minimal report is written from the row.
+      // The same holds for one killed between its publish transaction and saving its report.
+      // (issue 7, test/crash-safety.test.ts)
+      type Row = { id: number; report: string | null; status: ImportStatus; version: number | null } & Pick<
+        ImportReport,
+        'catalog' | 'mode' | 'format' | 'created_at'
+      >;
+      const stuck = await db.all<Row>(
+        `SELECT i.id, i.report, i.status, i.version, c.slug AS catalog, i.mode, i.format, i.created_at
+         FROM imports i JOIN catalogs c ON c.id = i.catalog_id
+         WHERE i.status = 'staging' OR (i.status = 'published' AND i.report IS NULL)`,
       );
+      const minimal = (row: Row): ImportReport => ({
+        id: row.id,
+        catalog: row.catalog,
+        mode: row.mode,
+        format: row.format,
+        status: row.status,
+        created_at: row.created_at,
+        finished_at: now,
+        counts: { rows: 0, valid: 0, invalid: 0, warnings: 0 },
+        changes: null,
+        version: row.version,
+        message: null,
+        errors: [],
+        warnings: [],
+        issues_truncated: false,
+      });
+      let interrupted = 0;
       for (const row of stuck) {
-        const report = row.report ? (JSON.parse(row.report) as ImportReport) : null;
+        const report = row.report ? (JSON.parse(row.report) as ImportReport) : minimal(row);
+        if (row.status === 'published') {
+          await db.run('UPDATE imports SET report = ? WHERE id = ?', [JSON.stringify({ ...report, status: 'published' }), row.id]);
+          continue;
+        }
+        interrupted++;
         const message = 'interrupted before it was published (the server stopped); the live catalog is unchanged';
         await db.batch([
           { sql: 'DELETE FROM staged_products WHERE import_id = ?', params: [row.id] },
           { sql: 'DELETE FROM staged_ids WHERE import_id = ?', params: [row.id] },
           {
             sql: "UPDATE imports SET status = 'failed', finished_at = ?, report = ? WHERE id = ?",
-            params: [now, report ? JSON.stringify({ ...report, status: 'failed', finished_at: now, message }) : null, row.id],
+            params: [now, JSON.stringify({ ...report, status: 'failed', finished_at: now, message }), row.id],
           },
         ]);
       }
-      return stuck.length;
+      return interrupted;
     },
 
     async pageFeedProducts(catalogId, version, after, limit, labelsVersion = 0) {
