@@ -140,3 +140,38 @@ describe('versioned catalog', () => {
     ]);
   });
 });
+
+describe('recovery beside a running process', () => {
+  it('leaves an import owned by another live process alone, and fails those of dead or unknown owners', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { hostname } = await import('node:os');
+    const { openNodeStore } = await import('../src/runtime/node-parts');
+    const t = await makeTestApp();
+    try {
+      await t.putCatalog('shop');
+      const catalogId = (t.db.prepare('SELECT id FROM catalogs WHERE slug = ?').get('shop') as { id: number }).id;
+      // a process that has exited: its pid is free
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+      const owners = {
+        live: `${hostname()}:${process.ppid}`, // the test runner's parent: certainly running
+        dead: `${hostname()}:${dead}`,
+        elsewhere: `another-host:${process.ppid}`, // cannot be checked from here: treated as crashed
+      };
+      const insert = t.db.prepare(
+        "INSERT INTO imports (catalog_id, mode, format, status, created_at, owner) VALUES (?, 'replace', 'csv', 'staging', ?, ?)",
+      );
+      const ids = Object.fromEntries(
+        Object.entries(owners).map(([k, owner]) => [k, Number(insert.run(catalogId, '2026-11-23T12:00:00Z', owner).lastInsertRowid)]),
+      );
+      // a second process opening the same database (the CLI beside the server) runs recovery
+      const second = await openNodeStore(t.file, new Date('2026-11-23T12:05:00Z'));
+      second.close();
+      const status = (id: number) => (t.db.prepare('SELECT status FROM imports WHERE id = ?').get(id) as { status: string }).status;
+      expect(status(ids.live!)).toBe('staging');
+      expect(status(ids.dead!)).toBe('failed');
+      expect(status(ids.elsewhere!)).toBe('failed');
+    } finally {
+      t.close();
+    }
+  });
+});

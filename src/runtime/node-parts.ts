@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { hostname } from 'node:os';
 import zlib from 'node:zlib';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type Database from 'better-sqlite3';
@@ -52,15 +53,35 @@ export function sqlDriverOf(store: Store): SqlDriver {
   return driver;
 }
 
+/** This process, as recorded on the imports it runs. */
+const IMPORT_OWNER = `${hostname()}:${process.pid}`;
+
+/**
+ * Is the process that owns an import still running? Only answerable on this host; a PID is
+ * reused only after its process exited, and an import outliving a reboot is not plausible.
+ */
+function processIsAlive(owner: string): boolean {
+  const at = owner.lastIndexOf(':');
+  const pid = Number(owner.slice(at + 1));
+  if (owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to another user
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Opens (creating if needed) the SQLite file, migrates it and finishes or discards interrupted imports. */
 export async function openNodeStore(file: string, now = new Date()): Promise<NodeStore> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = openSqlite(file);
   const driver = betterSqliteDriver(db);
-  const store = createSqlStore(driver);
+  const store = createSqlStore(driver, { importOwner: IMPORT_OWNER });
   driverOf.set(store, driver);
   await store.migrate(loadMigrations());
-  await store.recoverInterruptedImports(now.toISOString());
+  await store.recoverInterruptedImports(now.toISOString(), processIsAlive);
   return { store, db, close: () => db.close() };
 }
 

@@ -173,7 +173,7 @@ export interface Store {
   /** Drop staged rows of an import that will not be published. */
   discardStaged(importId: number): Promise<void>;
   /** After a crash: imports left `staging` are failed and their staged rows dropped. */
-  recoverInterruptedImports(now: string): Promise<number>;
+  recoverInterruptedImports(now: string, ownerIsAlive?: (owner: string) => boolean): Promise<number>;
 
   /**
    * Keyset page of the products visible at `version`, ordered by id, each with its performance

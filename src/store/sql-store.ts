@@ -65,7 +65,15 @@ const CLOSE_WHERE: Record<ImportMode, string> = {
   delete: `EXISTS (SELECT 1 FROM staged_ids s WHERE s.import_id = ?2 AND s.item_id = products.item_id)`,
 };
 
-export function createSqlStore(db: SqlDriver): Store {
+export interface SqlStoreOptions {
+  /**
+   * This process, recorded on the imports it starts (`host:pid` on Node), so recovery in another
+   * process can tell a live import from a crashed one.
+   */
+  importOwner?: string;
+}
+
+export function createSqlStore(db: SqlDriver, options: SqlStoreOptions = {}): Store {
   return {
     async migrate(migrations: readonly Migration[]) {
       // Same bookkeeping table as `wrangler d1 migrations apply`, so either tool can migrate a database.
@@ -136,8 +144,8 @@ export function createSqlStore(db: SqlDriver): Store {
 
     async createImport(catalogId, mode, format, now) {
       const r = await db.run(
-        `INSERT INTO imports (catalog_id, mode, format, status, created_at) VALUES (?, ?, ?, 'staging', ?)`,
-        [catalogId, mode, format, now],
+        `INSERT INTO imports (catalog_id, mode, format, status, created_at, owner) VALUES (?, ?, ?, 'staging', ?, ?)`,
+        [catalogId, mode, format, now, options.importOwner ?? null],
       );
       return r.lastRowId;
     },
@@ -315,18 +323,18 @@ export function createSqlStore(db: SqlDriver): Store {
       ]);
     },
 
-    async recoverInterruptedImports(now) {
+    async recoverInterruptedImports(now, ownerIsAlive) {
       // runImport saves its report only when it finishes, so an import killed mid-way has none.
       // Without one it was invisible after the restart (GET .../imports/:id 404, left out of the
       // list) and the message below reached nobody: a minimal report is written from the row.
       // The same holds for one killed between its publish transaction and saving its report.
       // (issue 7, test/crash-safety.test.ts)
-      type Row = { id: number; report: string | null; status: ImportStatus; version: number | null } & Pick<
+      type Row = { id: number; report: string | null; status: ImportStatus; version: number | null; owner: string | null } & Pick<
         ImportReport,
         'catalog' | 'mode' | 'format' | 'created_at'
       >;
       const stuck = await db.all<Row>(
-        `SELECT i.id, i.report, i.status, i.version, c.slug AS catalog, i.mode, i.format, i.created_at
+        `SELECT i.id, i.report, i.status, i.version, i.owner, c.slug AS catalog, i.mode, i.format, i.created_at
          FROM imports i JOIN catalogs c ON c.id = i.catalog_id
          WHERE i.status = 'staging' OR (i.status = 'published' AND i.report IS NULL)`,
       );
@@ -348,6 +356,8 @@ export function createSqlStore(db: SqlDriver): Store {
       });
       let interrupted = 0;
       for (const row of stuck) {
+        // another process that is still running owns it: not interrupted, leave it be
+        if (row.owner !== null && row.owner !== options.importOwner && ownerIsAlive?.(row.owner)) continue;
         const report = row.report ? (JSON.parse(row.report) as ImportReport) : minimal(row);
         if (row.status === 'published') {
           await db.run('UPDATE imports SET report = ? WHERE id = ?', [JSON.stringify({ ...report, status: 'published' }), row.id]);
