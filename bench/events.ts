@@ -30,6 +30,7 @@ import { nodeDeps, openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts
 import { startServer } from '../src/runtime/node';
 import { parseEvent } from '../src/signals/events';
 import type { StoredEvent } from '../src/signals/port';
+import { rng } from './random';
 
 const SELF = fileURLToPath(import.meta.url);
 const OUT = join(PROJECT_ROOT, 'bench', 'out');
@@ -39,15 +40,6 @@ const BATCH = 50;
 
 // ---------------------------------------------------------------- deterministic workload
 
-/** mulberry32: the same workload in the generator and in the floor run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Workload {
   bodies: string[];

@@ -52,6 +52,7 @@ import { startServer } from '../src/runtime/node';
 import { loadInterFonts, nodeCreativeParts } from '../src/runtime/node-creative';
 import { openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts';
 import { badge } from '../templates/badge';
+import { rng } from './random';
 
 const SELF = fileURLToPath(import.meta.url);
 const OUT = join(PROJECT_ROOT, 'bench', 'out');
@@ -64,15 +65,6 @@ const JPEG = { quality: 85, optimiseCoding: false, trellisQuantisation: false, o
 
 // ---------------------------------------------------------------- workload
 
-/** mulberry32: the same photos and products every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A photo-like JPEG: the demo catalog's product picture (drawn by resvg, our own SVG) with

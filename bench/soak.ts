@@ -32,6 +32,7 @@ import { demoImageRoute } from '../src/demo/images';
 import { parseSettings } from '../src/env';
 import { PROJECT_ROOT } from '../src/runtime/node-parts';
 import { startServer } from '../src/runtime/node';
+import { rng } from './random';
 
 const SELF = fileURLToPath(import.meta.url);
 const TOKEN = 'soak-admin-token-0123456789';
@@ -188,14 +189,6 @@ function request(
 
 // ---------------------------------------------------------------- workload
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface KindStats {
   latencies: number[];
