@@ -17,7 +17,6 @@
  * on a shared machine that figure moves much less than the rates do. The generator shares the
  * cores with the server.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +29,7 @@ import { nodeDeps, openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts
 import { startServer } from '../src/runtime/node';
 import { parseEvent } from '../src/signals/events';
 import type { StoredEvent } from '../src/signals/port';
+import { runChildJson } from './child';
 import { rng } from './random';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -207,18 +207,7 @@ async function child(kind: string, url: string, count: number, concurrency: numb
 }
 
 function runChild(args: string[]): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult);
-      } catch {
-        reject(new Error(`load generator exited ${code}: ${out.slice(0, 300)}`));
-      }
-    });
-  });
+  return runChildJson<LoadResult>(SELF, ['--child', ...args]);
 }
 
 // ---------------------------------------------------------------- floor: straight into the store

@@ -26,7 +26,6 @@
  * be shared: the load average is printed first, and the fastest run is printed too.
  * Sample outputs are written to bench/out/images-*.jpg; figures to bench/out/images.json.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -52,6 +51,7 @@ import { startServer } from '../src/runtime/node';
 import { loadInterFonts, nodeCreativeParts } from '../src/runtime/node-creative';
 import { openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts';
 import { badge } from '../templates/badge';
+import { runChildJson } from './child';
 import { rng } from './random';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -334,22 +334,7 @@ async function child(url: string, paths: string[], seconds: number, concurrency:
 function runChild(url: string, paths: string[], seconds: number, concurrency: number): Promise<LoadResult> {
   const list = join(OUT, 'images-paths.json');
   writeFileSync(list, JSON.stringify(paths));
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ['--import', 'tsx', SELF, '--child', '--url', url, '--paths', list, '--seconds', String(seconds), '--concurrency', String(concurrency)],
-      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult);
-      } catch {
-        reject(new Error(`load generator exited ${code}: ${out.slice(0, 300)}`));
-      }
-    });
-  });
+  return runChildJson<LoadResult>(SELF, ['--child', '--url', url, '--paths', list, '--seconds', String(seconds), '--concurrency', String(concurrency)]);
 }
 
 /** The same JPEG from a server that does nothing else: the floor for this generator on this machine now. */

@@ -14,7 +14,7 @@ import { ASSETS } from './assets';
 import { readForm, requireSession, text, uiHeaders, type UiEnv } from './context';
 import { catalogPath, Notice, Page } from './layout';
 import { registerCatalogPages } from './pages';
-import { newSession, SESSION_COOKIE, SESSION_HOURS, validSession } from './session';
+import { foreignOrigin, newSession, SESSION_COOKIE, SESSION_HOURS } from './session';
 
 /** Only paths inside the admin UI are followed after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string {
@@ -61,10 +61,7 @@ export function adminUiRoutes() {
     const wait = signInLimit.take(clientIp?.(c as never) ?? 'unknown', now.getTime());
     if (wait > 0) throw new AppError(429, 'rate_limited', `too many sign-in attempts; wait ${wait} s`);
     // Sign-in has no session yet, so no CSRF token: a cross-site post is refused by Origin instead.
-    const origin = c.req.header('origin');
-    if (origin && origin !== new URL(c.req.url).origin && origin !== settings.publicUrl) {
-      throw new AppError(403, 'csrf', 'cross-origin sign-in refused');
-    }
+    if (foreignOrigin(c as never)) throw new AppError(403, 'csrf', 'cross-origin sign-in refused');
     const form = (await c.req.parseBody()) as Record<string, string>;
     const next = safeNext(form.next);
     if (!(await timingSafeEqual(String(form.token ?? ''), settings.adminToken))) {
@@ -177,4 +174,3 @@ export function adminUiRoutes() {
   return app;
 }
 
-export { validSession };

@@ -13,28 +13,13 @@ import { timingSafeEqual } from 'hono/utils/buffer';
 import { getCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import type { AppEnv } from '../deps';
-import { randomToken } from '../util/crypto';
+import { base64Url, hmacSha256, randomToken } from '../util/crypto';
 
 export const SESSION_COOKIE = 'adfeed_session';
 export const SESSION_HOURS = 12;
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function macKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    if (keys.size > 16) keys.clear();
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
 async function mac(secret: string, purpose: string, text: string): Promise<string> {
-  const sig = await crypto.subtle.sign('HMAC', await macKey(secret), new TextEncoder().encode(`${purpose}\n${text}`));
-  let s = '';
-  for (const b of new Uint8Array(sig)) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64Url(await hmacSha256(secret, `${purpose}\n${text}`));
 }
 
 type Keys = { adminToken: string; signingKey: string };
@@ -65,6 +50,12 @@ export async function sessionOf(c: Context<AppEnv>): Promise<string | null> {
   return validSession(settings, getCookie(c, SESSION_COOKIE), clock());
 }
 
+/** The Origin a browser sent when it is neither this server's nor PUBLIC_URL's, else null. */
+export function foreignOrigin(c: Context<AppEnv>): string | null {
+  const origin = c.req.header('origin');
+  return origin && origin !== new URL(c.req.url).origin && origin !== c.get('deps').settings.publicUrl ? origin : null;
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -73,10 +64,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export async function csrfProblem(c: Context<AppEnv>, session: string, formToken?: string): Promise<string | null> {
   if (SAFE_METHODS.has(c.req.method)) return null;
-  const origin = c.req.header('origin');
-  if (origin && origin !== new URL(c.req.url).origin && origin !== c.get('deps').settings.publicUrl) {
-    return `cross-origin request from ${origin.slice(0, 100)} refused`;
-  }
+  const origin = foreignOrigin(c);
+  if (origin) return `cross-origin request from ${origin.slice(0, 100)} refused`;
   const given = c.req.header('x-csrf-token') ?? formToken;
   if (!given) return 'the CSRF token is missing: reload the page and try again';
   const expected = await csrfToken(c.get('deps').settings, session);

@@ -11,8 +11,7 @@ import type { AppEnv } from '../deps';
 import { AppError } from '../errors';
 import type { CreativeService } from './service';
 import { CREATIVE_SIZES, DEFAULT_SIZE, isCreativeSize, type CreativeSizeName } from './sizes';
-import { productCreativeUrl, visitorCreativePath } from './urls';
-import { sign } from './signing';
+import { chosenProductsCreativeUrl, productCreativeUrl } from './urls';
 
 const sheetQuery = z.object({
   template: z.string().min(1).max(60).optional(),
@@ -60,10 +59,11 @@ export function creativeAdminRoutes(service: CreativeService) {
       for (let count = 1; at < page.items.length; count = (count % 4) + 1) {
         const group = page.items.slice(at, at + count);
         at += count;
-        const path = visitorCreativePath(catalog.slug, template.name, group.map((p) => p.id).join(','), format).replace('/v/', '/p/');
-        const params = new URLSearchParams(size === DEFAULT_SIZE ? {} : { size });
-        params.set('sig', await sign(settings.signingKey, path, params));
-        tiles.push({ caption: `${group.length} product${group.length > 1 ? 's' : ''}`, detail: group.map((p) => p.id).join(', '), url: `${path}?${params}` });
+        const url = await chosenProductsCreativeUrl(
+          { base: '', signingKey: settings.signingKey, catalog: catalog.slug, template: template.name, size, format },
+          group.map((p) => p.id),
+        );
+        tiles.push({ caption: `${group.length} product${group.length > 1 ? 's' : ''}`, detail: group.map((p) => p.id).join(', '), url });
       }
     }
 

@@ -1,13 +1,8 @@
 /** A catalog's brand kit as templates take it: stored colours over the defaults, logo as a data URI. */
 import type { StoredBrandKit } from '../store/port';
+import { base64 } from '../util/crypto';
 import { hashText } from '../util/hash';
 import { brandKitSchema, DEFAULT_BRAND_KIT, type BrandKit, type BrandKitColours } from './brand-kit';
-
-function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 export function brandKitFrom(stored: StoredBrandKit): BrandKit {
   // colours were validated when saved; parsing again keeps an old row from breaking renders

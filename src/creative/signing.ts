@@ -6,17 +6,7 @@
  * Node and Workers.
  */
 import { timingSafeEqual } from 'hono/utils/buffer';
-
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    keys.set(secret, key);
-  }
-  return key;
-}
+import { base64Url, hmacSha256 } from '../util/crypto';
 
 /** `path?a=1&b=2` with the parameters sorted and `sig` left out: what is signed. */
 export function canonical(path: string, params: URLSearchParams): string {
@@ -25,10 +15,8 @@ export function canonical(path: string, params: URLSearchParams): string {
 }
 
 export async function sign(secret: string, path: string, params: URLSearchParams): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), new TextEncoder().encode(canonical(path, params)));
-  let s = '';
-  for (const b of new Uint8Array(mac).subarray(0, 16)) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const mac = await hmacSha256(secret, canonical(path, params));
+  return base64Url(mac.subarray(0, 16));
 }
 
 export async function verify(secret: string, path: string, params: URLSearchParams): Promise<boolean> {

@@ -31,6 +31,11 @@ export function visitorCreativePath(catalog: string, template: string, visitorId
   return `/img/${encodeURIComponent(catalog)}/${encodeURIComponent(template)}/v/${encodeURIComponent(visitorId)}.${format}`;
 }
 
+/** Chosen products (1–4) drawn in a visitor template: `/img/:catalog/:template/p/:id,:id.ext`. */
+export function chosenProductsCreativePath(catalog: string, template: string, productIds: readonly string[], format: ImageFormat): string {
+  return `/img/${encodeURIComponent(catalog)}/${encodeURIComponent(template)}/p/${encodeURIComponent(productIds.join(','))}.${format}`;
+}
+
 /** Does a product creative URL with these parameters need a signature? */
 export function needsSignature(params: URLSearchParams): boolean {
   for (const [k, v] of params) {
@@ -56,4 +61,8 @@ export function productCreativeUrl(o: CreativeUrlOptions, productId: string): Pr
 
 export function visitorCreativeUrl(o: CreativeUrlOptions, visitorId: string): Promise<string> {
   return withParams(o, visitorCreativePath(o.catalog, o.template, visitorId, o.format), true);
+}
+
+export function chosenProductsCreativeUrl(o: CreativeUrlOptions, productIds: readonly string[]): Promise<string> {
+  return withParams(o, chosenProductsCreativePath(o.catalog, o.template, productIds, o.format), true);
 }

@@ -7,10 +7,9 @@
 import type { Hono } from 'hono';
 import { TEMPLATES } from '../../../templates/index';
 import type { StoredProduct } from '../../catalog/product';
-import { sign } from '../../creative/signing';
 import { CREATIVE_SIZES, DEFAULT_SIZE, isCreativeSize, type CreativeSizeName } from '../../creative/sizes';
 import type { CreativeTemplate } from '../../creative/template';
-import { productCreativeUrl, visitorCreativePath, visitorCreativeUrl } from '../../creative/urls';
+import { chosenProductsCreativeUrl, productCreativeUrl, visitorCreativeUrl } from '../../creative/urls';
 import { VISITOR_ID } from '../../signals/events';
 import { uiCatalog, type UiEnv } from '../context';
 import { catalogPath, Notice, Page } from '../layout';
@@ -33,10 +32,7 @@ export async function chosenProductsUrl(
   ids: readonly string[],
   size: CreativeSizeName,
 ): Promise<string> {
-  const path = visitorCreativePath(catalog, template, ids.join(','), 'jpg').replace('/v/', '/p/');
-  const params = new URLSearchParams(size === DEFAULT_SIZE ? {} : { size });
-  params.set('sig', await sign(signingKey, path, params));
-  return `${path}?${params}`;
+  return chosenProductsCreativeUrl({ base: '', signingKey, catalog, template, size, format: 'jpg' }, ids);
 }
 
 interface Tile {
