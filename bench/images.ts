@@ -10,6 +10,8 @@
  *    or title change). Each run changes the product's price and title, so the key and the text
  *    are new every time. Once more, honestly, with a photo never seen before: the in-memory
  *    fetch, sniff, decode, resize, the JPEG written for the blob cache, then the render.
+ *    The same uncached render with the Workers parts (src/runtime/wasm-creative.ts: satori
+ *    standalone, resvg-wasm, @jsquash codecs) run in Node on the same .wasm files, next to it.
  * b. The @vercel/og approach in the same run: the same template tree with the original photo
  *    inlined as a data URI `<img>` under the overlay, satori → resvg-wasm → PNG (what @vercel/og
  *    returns), then JPEG through sharp with the pipeline's settings, for like-for-like output.
@@ -50,7 +52,9 @@ import { parseSettings } from '../src/env';
 import { startServer } from '../src/runtime/node';
 import { loadInterFonts, nodeCreativeParts } from '../src/runtime/node-creative';
 import { openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts';
+import { wasmCreativeParts } from '../src/runtime/wasm-creative';
 import { badge } from '../templates/badge';
+import { loadWasmModules } from '../test/helpers/wasm-modules';
 import { runChildJson } from './child';
 import { rng } from './random';
 
@@ -410,9 +414,10 @@ async function main(): Promise<void> {
   // ------------------------------------------------------------ report
   const rows: Array<[string, string, string, string]> = [];
   if (rendering) {
-    const { pipeline, coldMs, og, native } = rendering;
+    const { pipeline, coldMs, og, native, wasm } = rendering;
     rows.push(
       ['uncached badge 1080×1080 JPEG, pipeline (photo cached+decoded)', timing(pipeline), '< 40 ms median', `@vercel/og approach ${ms(og.median)} (b); SPEC: composited 66 ms`],
+      ['  same with the Workers (wasm) parts, run in Node', timing(wasm), '-', `Node parts ${ms(pipeline.median)}`],
       ['  same, photo never seen: in-memory fetch + resize + render, once', ms(coldMs), '-', '-'],
       ['@vercel/og approach: data URI, satori → resvg-wasm PNG → sharp JPEG', timing(og), '-', 'SPEC: 740 ms'],
       ['data URI, satori → resvg-js (native) → sharp JPEG', timing(native), '-', 'SPEC: data URI + sharp 216 ms'],
@@ -433,9 +438,9 @@ async function main(): Promise<void> {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
   if (rendering) {
-    const { pipeline, og, native, stages, bytes } = rendering;
+    const { pipeline, og, native, wasm, stages, bytes } = rendering;
     console.log(
-      `  CPU per render (process, sharp and resvg threads included): pipeline ${ms(pipeline.cpuMs)}, @vercel/og approach ${ms(og.cpuMs)}, data URI + resvg-js ${ms(native.cpuMs)}; ` +
+      `  CPU per render (process, sharp and resvg threads included): pipeline ${ms(pipeline.cpuMs)}, wasm parts ${ms(wasm.cpuMs)}, @vercel/og approach ${ms(og.cpuMs)}, data URI + resvg-js ${ms(native.cpuMs)}; ` +
         `fastest pipeline run ${ms(pipeline.min)}; output ${fmt(bytes)} bytes`,
     );
     console.log(`  pipeline stages one after another (medians, ms): ${Object.entries(stages).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
@@ -494,8 +499,16 @@ async function renders(dbFile: string, fetchPhoto: PhotoFetcher, photos: Map<str
   const og = await timeRuns(runs, 2, (i) => dataUriJpeg(inputs[i]!, photo, 'wasm'));
   writeFileSync(join(OUT, 'images-vercel-og.jpg'), await dataUriJpeg(inputs[0]!, photo, 'wasm'));
   const native = await timeRuns(runs, 2, (i) => dataUriJpeg(inputs[i]!, photo, 'native'));
+
+  // The Workers parts on the same prepared creatives (after (b): resvg-wasm is started once per
+  // process, by whoever comes first). Its own service, so its photo is prepared by the wasm codecs.
+  const wasmService = new CreativeService(wasmCreativeParts(await loadWasmModules(), loadInterFonts(), fetchPhoto), store, [badge]);
+  const wasmOut = await wasmService.render(prepared[0]!);
+  if (wasmOut.photoProblem) throw new Error(`wasm parts: ${wasmOut.photoProblem}`);
+  writeFileSync(join(OUT, 'images-wasm.jpg'), wasmOut.bytes);
+  const wasm = await timeRuns(runs, 3, (i) => wasmService.render(prepared[i]!));
   close();
-  return { pipeline, coldMs, stages, og, native, bytes: sample!.byteLength };
+  return { pipeline, coldMs, stages, og, native, wasm, bytes: sample!.byteLength };
 }
 
 /** (d): every product's creative rendered once through the server, then GETs from a child process. */

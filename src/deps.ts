@@ -41,8 +41,11 @@ export interface AppDeps {
   renderRateLimit?: RateLimit | null;
   /** Creative templates; default: templates/index.ts. */
   templates?: readonly CreativeTemplate[];
-  /** Keep background work (fetch logging) alive past the response: Workers' ctx.waitUntil. */
-  background?: (work: Promise<unknown>) => void;
+  /**
+   * Keep background work (fetch logging) alive past the response of the request `c`: Workers'
+   * `c.executionCtx.waitUntil`. Node needs nothing (the process outlives the response).
+   */
+  background?: (c: Context, work: Promise<unknown>) => void;
   /**
    * The caller's address, for the per-IP rate limit on /collect, /px.gif and /forget. Default:
    * `cf-connecting-ip`, else the first `x-forwarded-for` hop; Node adds the socket address.

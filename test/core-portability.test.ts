@@ -26,3 +26,38 @@ describe('core portability', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+/** Relative imports of a module, resolved to files (.ts, .tsx, or index.ts). */
+function localImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const base = join(file, '..', m[1]!);
+    const found = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), base].find((f) => {
+      try {
+        return statSync(f).isFile();
+      } catch {
+        return false;
+      }
+    });
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+describe('the Worker bundle', () => {
+  it('reaches no Node built-in, Buffer or native module from src/runtime/worker.ts', () => {
+    const seen = new Set<string>();
+    const queue = [join(ROOT, 'src', 'runtime', 'worker.ts')];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      queue.push(...localImports(file));
+    }
+    const reached = [...seen].map((f) => relative(ROOT, f));
+    // the graph really was walked: the app, the D1 driver, the templates
+    expect(reached).toEqual(expect.arrayContaining(['src/app.ts', 'src/store/drivers/d1.ts', 'templates/index.ts', 'src/runtime/r2-blob-cache.ts']));
+    expect(reached.filter((f) => FORBIDDEN.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+});

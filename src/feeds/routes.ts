@@ -6,7 +6,7 @@
  * that version and the feed definition, so a poll with If-None-Match costs one catalog lookup.
  * A feed with creative image links also depends on the hour (see feedTag).
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Catalog } from '../catalog/catalog';
 import { requireCatalog } from '../catalog/routes';
 import type { AppDeps, AppEnv } from '../deps';
@@ -105,7 +105,7 @@ export function feedRoutes() {
     const notModified = inm
       ? etagMatches(inm, etag)
       : ims !== undefined && Date.parse(ims) >= Date.parse(lastModified);
-    logFetch(deps, catalog, definition.name, userAgent, notModified ? 304 : 200);
+    logFetch(c, deps, catalog, definition.name, userAgent, notModified ? 304 : 200);
     if (notModified) {
       c.header('ETag', etag);
       return c.body(null, 304);
@@ -152,9 +152,9 @@ export function feedRoutes() {
 }
 
 /** Record who polled (the admin shows ad platforms' fetchers per feed) without delaying the response. */
-function logFetch(deps: AppDeps, catalog: Catalog, feed: string, userAgent: string, status: number): void {
+function logFetch(c: Context, deps: AppDeps, catalog: Catalog, feed: string, userAgent: string, status: number): void {
   const work = deps.store
     .logFeedFetch(catalog.id, feed, userAgent, status, deps.clock().toISOString())
     .catch((err: unknown) => console.error('feed fetch log failed', err));
-  deps.background?.(work);
+  deps.background?.(c, work);
 }

@@ -9,12 +9,14 @@ import { createRequire } from 'node:module';
 import { renderAsync, Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
 import sharp from 'sharp';
+import { interFontSpecs } from '../creative/fonts';
 import { PhotoError, type FontSpec, type PhotoFetcher, type Rasterizer, type RawImage, type SvgRenderer } from '../creative/ports';
+import { MAX_PHOTO_PIXELS } from '../creative/photo-limits';
 import type { RasterRegion, RegionRasterizer } from '../creative/render';
 import type { CreativeParts } from '../creative/service';
+import { cropOf, croppedSvg, hasFilter, RESVG_OPTIONS, withoutRedundantMasks } from '../creative/svg-crop';
 
-/** No photo is larger than this many pixels (64 MP is Google's own ceiling for product images). */
-export const MAX_PHOTO_PIXELS = 64_000_000;
+export { MAX_PHOTO_PIXELS } from '../creative/photo-limits';
 
 // libvips loaders that are not photo formats. SVG is the one that matters (it can reference
 // files and URLs); the others are large attack surfaces we have no use for. Our own overlays are
@@ -52,21 +54,12 @@ const require = createRequire(import.meta.url);
 
 let interFonts: FontSpec[] | undefined;
 
-/** Inter, regular/bold/extra-bold, Latin and Latin Extended subsets (WOFF: satori reads it, not WOFF2). Read once. */
+/** Inter (src/creative/fonts.ts) from node_modules, read once. */
 export function loadInterFonts(): FontSpec[] {
   if (interFonts) return interFonts;
   const dir = require.resolve('@fontsource/inter/package.json').replace(/package\.json$/, 'files/');
-  const fonts: FontSpec[] = [];
-  for (const subset of ['latin', 'latin-ext']) {
-    for (const weight of [400, 700, 800] as const) {
-      // The subsets get different family names: satori falls back glyph by glyph only across
-      // families, so under one name Š, Ž, Č, ł, ő … drew as "no glyph" boxes.
-      const name = subset === 'latin' ? 'Inter' : 'Inter Ext';
-      fonts.push({ name, data: readFileSync(`${dir}inter-${subset}-${weight}-normal.woff`), weight, style: 'normal' });
-    }
-  }
-  interFonts = fonts;
-  return fonts;
+  interFonts = interFontSpecs((file) => readFileSync(`${dir}${file}`));
+  return interFonts;
 }
 
 /** Everything the creative service needs on Node, with the given photo fetcher. */
@@ -102,78 +95,14 @@ function photoError(err: unknown): PhotoError {
   return new PhotoError(/pixel limit/i.test(message) ? 'too_large' : 'undecodable', message);
 }
 
-const RESVG_OPTIONS = { font: { loadSystemFonts: false }, imageRendering: 0, shapeRendering: 2, textRendering: 1 } as const;
-
 /** resvg's pixmap is premultiplied RGBA already. */
 function pixmap(rendered: { width: number; height: number; pixels: Buffer }): RawImage {
   const px = rendered.pixels;
   return { width: rendered.width, height: rendered.height, channels: 4, data: new Uint8Array(px.buffer, px.byteOffset, px.byteLength) };
 }
 
-/** The root element satori writes: `<svg width="W" height="H" viewBox="0 0 W H"`. */
-const SATORI_ROOT = /^<svg width="(\d+)" height="(\d+)" viewBox="0 0 \1 \2"/;
-
 /** px: a box at most this big is rasterized on the calling thread (a 280×120 badge is ~34k) */
 const SMALL_BOX = 64 * 1024;
-
-type Crop = { left: number; top: number; width: number; height: number };
-
-/**
- * Where to rasterize an SVG: the bounding box of what it paints, 'whole' for the full frame, or
- * null when it paints nothing. resvg's cost follows the canvas size (it clears, layers and
- * copies every pixel), so an overlay piece of 200×90 px on a 1080×1080 frame should cost a
- * 200×90 render. The box is resvg's bounding box of everything visible (strokes included),
- * rounded out to whole pixels plus one for anti-aliasing and clipped to the frame, so shapes
- * crossing the frame's edge are clipped exactly where a full-frame render clips them (same
- * pixels). The full frame instead, as before: an SVG with filters (shadows and blurs paint
- * beyond the bounding box), one whose box is about the frame anyway, and one with something
- * lying far outside the frame (resvg aborts the process on a layer further outside its canvas
- * than the canvas is wide or high; a full frame keeps today's margin).
- */
-function cropOf(resvg: Resvg): Crop | 'whole' | null {
-  const box = resvg.getBBox();
-  if (!box || !(box.width > 0 || box.height > 0)) return null;
-  const frameW = resvg.width;
-  const frameH = resvg.height;
-  // the painted box, whole pixels, one more on each side for anti-aliasing
-  const x0 = Math.floor(box.x) - 1;
-  const y0 = Math.floor(box.y) - 1;
-  const x1 = Math.ceil(box.x + box.width) + 1;
-  const y1 = Math.ceil(box.y + box.height) + 1;
-  if (![x0, y0, x1, y1].every(Number.isFinite)) return 'whole';
-  // ... clipped to the frame
-  const left = Math.max(0, x0);
-  const top = Math.max(0, y0);
-  const width = Math.min(frameW, x1) - left;
-  const height = Math.min(frameH, y1) - top;
-  if (width <= 0 || height <= 0) return null;
-  const overhangX = Math.max(left - x0, x1 - (left + width));
-  const overhangY = Math.max(top - y0, y1 - (top + height));
-  if (width * height > frameW * frameH * 0.8 || overhangX * 2 > width || overhangY * 2 > height) return 'whole';
-  return { left, top, width, height };
-}
-
-const OVERFLOW_MASK = /<mask id="(satori_om-[^"]+)"><rect x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)" fill="#fff"\/><\/mask>/g;
-const CLIP_RECT = /<clipPath id="(satori_cp-[^"]+)"><rect x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)"\/><\/clipPath>/g;
-const MASKED_AND_CLIPPED = /<g mask="url\(#(satori_om-[^)"]+)\)" clip-path="url\(#(satori_cp-[^)"]+)\)">/g;
-
-/**
- * satori clips a box's overflow twice: a clip path and a mask of one white rectangle, the same
- * rectangle. Each costs resvg a layer the size of the canvas; on whole pixels the mask changes
- * nothing the clip has not done already (coverage is exactly 1 inside, 0 outside), so it is
- * dropped. Masks on fractional rectangles, of any other shape, or in an SVG with transforms
- * (a rotated rectangle is not pixel-aligned) stay.
- */
-export function withoutRedundantMasks(svg: string): string {
-  if (!svg.includes(' mask="url(#satori_om-') || /transform="[^"]/.test(svg)) return svg;
-  const rects = (re: RegExp) => new Map([...svg.matchAll(re)].map((m) => [m[1]!, `${m[2]} ${m[3]} ${m[4]} ${m[5]}`]));
-  const masks = rects(OVERFLOW_MASK);
-  const clips = rects(CLIP_RECT);
-  return svg.replace(MASKED_AND_CLIPPED, (both, mask: string, clip: string) => {
-    const rect = masks.get(mask);
-    return rect !== undefined && rect === clips.get(clip) ? `<g clip-path="url(#${clip})">` : both;
-  });
-}
 
 /**
  * Rasterize the painted part of an SVG. The pixels are drawn on libuv's thread pool
@@ -183,22 +112,21 @@ export function withoutRedundantMasks(svg: string): string {
  */
 async function rasterizeRegion(satoriSvg: string): Promise<RasterRegion | null> {
   const svg = withoutRedundantMasks(satoriSvg);
-  if (svg.includes('<filter')) return { image: pixmap(await renderAsync(svg, RESVG_OPTIONS)), left: 0, top: 0 };
+  if (hasFilter(svg)) return { image: pixmap(await renderAsync(svg, RESVG_OPTIONS)), left: 0, top: 0 };
   const resvg = new Resvg(svg, RESVG_OPTIONS);
-  const crop = cropOf(resvg);
+  const box = resvg.getBBox();
+  const crop = cropOf(box, resvg);
   if (crop === null) return null;
   if (crop === 'whole') return { image: pixmap(await renderAsync(svg, RESVG_OPTIONS)), left: 0, top: 0 };
-  const root = SATORI_ROOT.exec(svg);
   const { left, top, width, height } = crop;
   // a small box is rendered here, on the tree already parsed: a second parse and the hop to
   // the thread pool would cost about as much as its pixels
-  if (!root || width * height <= SMALL_BOX) {
-    const box = resvg.getBBox()!;
-    Object.assign(box, { x: left, y: top, width, height });
-    resvg.cropByBBox(box);
+  const cropped = width * height <= SMALL_BOX ? null : croppedSvg(svg, crop);
+  if (cropped === null) {
+    Object.assign(box!, { x: left, y: top, width, height });
+    resvg.cropByBBox(box!);
     return { image: pixmap(resvg.render()), left, top };
   }
-  const cropped = `<svg width="${width}" height="${height}" viewBox="${left} ${top} ${width} ${height}"${svg.slice(root[0].length)}`;
   return { image: pixmap(await renderAsync(cropped, RESVG_OPTIONS)), left, top };
 }
 
@@ -233,10 +161,12 @@ export function nodeRasterizer(): Rasterizer & RegionRasterizer {
         const { data, info } = hasAlpha
           ? await resized.ensureAlpha().raw().toBuffer({ resolveWithObject: true })
           : await resized.removeAlpha().raw().toBuffer({ resolveWithObject: true });
-        const image = premultiply(asRaw(data, info));
         const raw = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } });
-        // cached resized: PNG keeps a cut-out's transparency, JPEG q92 is small and visually lossless
+        // cached resized: PNG keeps a cut-out's transparency, JPEG q92 is small and visually lossless.
+        // Encoded before `data` is premultiplied in place: the cache holds straight alpha, as
+        // decodePrepared expects (premultiplying first had cached cut-outs darkened twice).
         const encoded = hasAlpha ? await raw.png({ compressionLevel: 3 }).toBuffer() : await raw.jpeg({ quality: 92 }).toBuffer();
+        const image = premultiply(asRaw(data, info));
         return { bytes: new Uint8Array(encoded), image };
       } catch (err) {
         throw photoError(err);

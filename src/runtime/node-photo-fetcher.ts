@@ -20,6 +20,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { checkUrl, ipLiteral, isForbiddenAddress, parseAllowList } from '../creative/address-guard';
+import { PHOTO_MAX_BYTES, PHOTO_MAX_REDIRECTS, PHOTO_TIMEOUT_MS, PHOTO_USER_AGENT, REDIRECT_STATUSES } from '../creative/photo-limits';
 import { PhotoError, type PhotoFetcher } from '../creative/ports';
 
 export interface NodePhotoFetcherOptions {
@@ -34,9 +35,6 @@ export interface NodePhotoFetcherOptions {
   /** host name to addresses; default the system resolver (dns.lookup). For tests and custom DNS. */
   resolve?: (hostname: string) => Promise<string[]>;
 }
-
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const USER_AGENT = 'adfeed-creatives/0.1';
 
 /** Every address the system resolver gives for a name (what a plain connect could pick from). */
 export async function resolveHost(hostname: string): Promise<string[]> {
@@ -76,9 +74,9 @@ export function pinnedLookup(address: string): LookupFunction {
 
 export function nodePhotoFetcher(options: NodePhotoFetcherOptions = {}): PhotoFetcher {
   const allowed = parseAllowList(options.allow ?? []);
-  const timeoutMs = options.timeoutMs ?? 8_000;
-  const maxBytes = options.maxBytes ?? 15 * 1024 * 1024;
-  const maxRedirects = options.maxRedirects ?? 3;
+  const timeoutMs = options.timeoutMs ?? PHOTO_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
+  const maxRedirects = options.maxRedirects ?? PHOTO_MAX_REDIRECTS;
   const resolve = options.resolve ?? resolveHost;
 
   return async (url) => {
@@ -160,7 +158,7 @@ function requestOnce(u: URL, address: string, maxBytes: number, signal: AbortSig
       path: `${u.pathname}${u.search}`,
       lookup: pinnedLookup(address), // … while the socket goes to the checked address
       agent: false, // no pooled sockets: each fetch connects where it checked
-      headers: { Accept: 'image/*', 'Accept-Encoding': 'identity', 'User-Agent': USER_AGENT },
+      headers: { Accept: 'image/*', 'Accept-Encoding': 'identity', 'User-Agent': PHOTO_USER_AGENT },
     };
     // SNI must be a name, never an IP literal; a trailing dot is not part of the certificate name.
     if (isHttps && isIP(host) === 0) requestOptions.servername = host.replace(/\.$/, '');

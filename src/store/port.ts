@@ -172,8 +172,11 @@ export interface Store {
   listImports(catalogId: number, limit: number): Promise<ImportReport[]>;
   /** Drop staged rows of an import that will not be published. */
   discardStaged(importId: number): Promise<void>;
-  /** After a crash: imports left `staging` are failed and their staged rows dropped. */
-  recoverInterruptedImports(now: string, ownerIsAlive?: (owner: string) => boolean): Promise<number>;
+  /**
+   * After a crash: imports left `staging` are failed and their staged rows dropped, unless
+   * `ownerIsAlive` says the import (by its owner and start time) may still be running.
+   */
+  recoverInterruptedImports(now: string, ownerIsAlive?: (owner: string, createdAt: string) => boolean): Promise<number>;
 
   /**
    * Keyset page of the products visible at `version`, ordered by id, each with its performance

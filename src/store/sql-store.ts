@@ -357,7 +357,7 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions = {}): St
       let interrupted = 0;
       for (const row of stuck) {
         // another process that is still running owns it: not interrupted, leave it be
-        if (row.owner !== null && row.owner !== options.importOwner && ownerIsAlive?.(row.owner)) continue;
+        if (row.owner !== null && row.owner !== options.importOwner && ownerIsAlive?.(row.owner, row.created_at)) continue;
         const report = row.report ? (JSON.parse(row.report) as ImportReport) : minimal(row);
         if (row.status === 'published') {
           await db.run('UPDATE imports SET report = ? WHERE id = ?', [JSON.stringify({ ...report, status: 'published' }), row.id]);
