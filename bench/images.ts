@@ -33,7 +33,6 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Resvg as ResvgNative } from '@resvg/resvg-js';
 import { initWasm, Resvg as ResvgWasm } from '@resvg/resvg-wasm';
@@ -55,10 +54,9 @@ import { openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts';
 import { wasmCreativeParts } from '../src/runtime/wasm-creative';
 import { badge } from '../templates/badge';
 import { loadWasmModules } from '../test/helpers/wasm-modules';
-import { runChildJson } from './child';
+import { runHttpLoad } from './http-load';
 import { rng } from './random';
 
-const SELF = fileURLToPath(import.meta.url);
 const OUT = join(PROJECT_ROOT, 'bench', 'out');
 const TOKEN = 'bench-admin-token-123456';
 const CATALOG = 'bench';
@@ -278,68 +276,9 @@ async function dataUriJpeg(input: ProductCreativeInput, photo: Uint8Array, raste
   return new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
 }
 
-// ---------------------------------------------------------------- load generator (child)
+// ---------------------------------------------------------------- load generator (bench/http-load.ts)
 
-interface LoadResult {
-  requests: number;
-  ms: number;
-  bytes: number;
-  statuses: Record<string, number>;
-  cache: Record<string, number>;
-  p50: number;
-  p99: number;
-}
-
-function get(agent: http.Agent, url: URL): Promise<{ status: number; cache: string; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'GET', agent }, (res) => {
-      let bytes = 0;
-      res.on('data', (d: Buffer) => (bytes += d.length));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, cache: String(res.headers['x-creative-cache'] ?? '-'), bytes }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function child(url: string, paths: string[], seconds: number, concurrency: number): Promise<void> {
-  const base = new URL(url);
-  const targets = paths.map((p) => new URL(p, base));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  // Open the connections before the clock starts.
-  await Promise.all(Array.from({ length: concurrency }, (_, i) => get(agent, targets[i % targets.length]!)));
-  const out: LoadResult = { requests: 0, ms: 0, bytes: 0, statuses: {}, cache: {}, p50: 0, p99: 0 };
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        const target = targets[next++ % targets.length]!;
-        const t0 = performance.now();
-        const res = await get(agent, target);
-        latencies.push(performance.now() - t0);
-        out.requests++;
-        out.bytes += res.bytes;
-        out.statuses[res.status] = (out.statuses[res.status] ?? 0) + 1;
-        out.cache[res.cache] = (out.cache[res.cache] ?? 0) + 1;
-      }
-    }),
-  );
-  out.ms = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  out.p50 = quantile(latencies, 0.5);
-  out.p99 = quantile(latencies, 0.99);
-  agent.destroy();
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-}
-
-function runChild(url: string, paths: string[], seconds: number, concurrency: number): Promise<LoadResult> {
-  const list = join(OUT, 'images-paths.json');
-  writeFileSync(list, JSON.stringify(paths));
-  return runChildJson<LoadResult>(SELF, ['--child', '--url', url, '--paths', list, '--seconds', String(seconds), '--concurrency', String(concurrency)]);
-}
+const runChild = (url: string, paths: string[], seconds: number, concurrency: number) => runHttpLoad(url, paths, { seconds, concurrency });
 
 /** The same JPEG from a server that does nothing else: the floor for this generator on this machine now. */
 async function bareServer(jpeg: Uint8Array): Promise<{ url: string; close: () => Promise<void> }> {
@@ -361,9 +300,6 @@ const timing = (t: Timing) => `${ms(t.median)} median, p95 ${ms(t.p95)}`;
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      child: { type: 'boolean', default: false },
-      url: { type: 'string' },
-      paths: { type: 'string' },
       runs: { type: 'string', default: '40' },
       seconds: { type: 'string', default: '5' },
       concurrency: { type: 'string', default: '32' },
@@ -373,10 +309,6 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
-  if (values.child) {
-    await child(values.url!, JSON.parse(readFileSync(values.paths!, 'utf8')) as string[], seconds, concurrency);
-    return;
-  }
   const runs = Number(values.runs);
   const products = Number(values.products);
   mkdirSync(OUT, { recursive: true });

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings } from '../src/env';
+import { runHousekeeping } from '../src/jobs/housekeeping';
 import { startServer } from '../src/runtime/node';
+import { nodeDeps, openNodeStore } from '../src/runtime/node-parts';
 import { freePort } from '../src/runtime/wrangler-local';
 import { contractSuite } from './contract/suite';
 
@@ -21,6 +23,16 @@ contractSuite('Node (better-sqlite3, files, sharp)', async (env) => {
   const server = await startServer(settings);
   return {
     url: `http://127.0.0.1:${port}`,
+    // what the server's timer runs, from a second connection to the same file (as the CLI would)
+    housekeeping: async () => {
+      const { store, close } = await openNodeStore(settings.dbFile);
+      try {
+        const report = await runHousekeeping(nodeDeps(store, settings), new Date());
+        if (report.errors.length > 0) throw new Error(report.errors.join('; '));
+      } finally {
+        close();
+      }
+    },
     stop: async () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ contractSuite('Workers (workerd, D1, R2, wasm)', async (env) => {
   return {
     url: worker.url,
     log: worker.log,
+    housekeeping: worker.runCron,
     stop: async () => {
       await worker.stop();
       rmSync(persistTo, { recursive: true, force: true });

@@ -13,18 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkUrl, ipLiteral, isForbiddenAddress, parseAllowList, parseIp } from '../src/creative/address-guard';
 import { PhotoError } from '../src/creative/ports';
 import { nodePhotoFetcher, pickAddress, pinnedLookup } from '../src/runtime/node-photo-fetcher';
+import { photoFailure } from './helpers/photo-error';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array<number>(24).fill(7)]);
 
-async function failure(p: Promise<unknown>): Promise<PhotoError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof PhotoError) return err;
-    throw err;
-  }
-  throw new Error('expected a PhotoError, the fetch succeeded');
-}
 
 describe('address guard', () => {
   it.each([
@@ -282,17 +274,17 @@ describe('node photo fetcher', () => {
     ['ftp://example.com/x.jpg', /http and https/],
     ['http://user:pass@example.com/x.jpg', /credentials/],
   ])('refuses %s without connecting', async (url, message) => {
-    const err = await failure(nodePhotoFetcher()(url));
+    const err = await photoFailure(nodePhotoFetcher()(url));
     expect(err.reason).toBe('refused_address');
     expect(err.message).toMatch(message);
   });
 
   it('refuses a name that resolves to loopback (localhost) and never contacts it', async () => {
-    const err = await failure(nodePhotoFetcher()(`http://localhost:${trapPort}/x.jpg`));
+    const err = await photoFailure(nodePhotoFetcher()(`http://localhost:${trapPort}/x.jpg`));
     expect(err.reason).toBe('refused_address');
     expect(err.message).toMatch(/loopback/);
     // 127.0.0.1 is refused even when the fetcher allows 127.0.0.2
-    expect((await failure(fetchAllowed()(`http://127.0.0.1:${trapPort}/x.jpg`))).reason).toBe('refused_address');
+    expect((await photoFailure(fetchAllowed()(`http://127.0.0.1:${trapPort}/x.jpg`))).reason).toBe('refused_address');
     expect(trapHits).toBe(0);
   });
 
@@ -312,10 +304,10 @@ describe('node photo fetcher', () => {
 
   it('follows up to 3 redirects, refuses a 4th', async () => {
     expect((await fetchAllowed()(`${base}/chain/2`)).url).toBe(`${base}/photo.png`); // 3 redirects
-    const err = await failure(fetchAllowed()(`${base}/chain/3`)); // 4 redirects
+    const err = await photoFailure(fetchAllowed()(`${base}/chain/3`)); // 4 redirects
     expect(err.reason).toBe('fetch_failed');
     expect(err.message).toMatch(/too many redirects/);
-    expect((await failure(fetchAllowed({ maxRedirects: 0 })(`${base}/to-photo`))).reason).toBe('fetch_failed');
+    expect((await photoFailure(fetchAllowed({ maxRedirects: 0 })(`${base}/to-photo`))).reason).toBe('fetch_failed');
   });
 
   it.each([
@@ -326,28 +318,28 @@ describe('node photo fetcher', () => {
     ['/to-file', /http and https/],
     ['/to-creds', /credentials/],
   ])('re-checks the redirect target of %s', async (path, message) => {
-    const err = await failure(fetchAllowed()(`${base}${path}`));
+    const err = await photoFailure(fetchAllowed()(`${base}${path}`));
     expect(err.reason).toBe('refused_address');
     expect(err.message).toMatch(message);
     expect(trapHits).toBe(0);
   });
 
   it('fails on non-2xx and on a redirect without Location', async () => {
-    const notFound = await failure(fetchAllowed()(`${base}/missing`));
+    const notFound = await photoFailure(fetchAllowed()(`${base}/missing`));
     expect(notFound.reason).toBe('fetch_failed');
     expect(notFound.message).toMatch(/404/);
-    expect((await failure(fetchAllowed()(`${base}/no-location`))).reason).toBe('fetch_failed');
+    expect((await photoFailure(fetchAllowed()(`${base}/no-location`))).reason).toBe('fetch_failed');
   });
 
   it('refuses a too-large Content-Length without waiting for the body', async () => {
     const start = Date.now();
-    const err = await failure(fetchAllowed({ maxBytes: 1000, timeoutMs: 3000 })(`${base}/big-declared`));
+    const err = await photoFailure(fetchAllowed({ maxBytes: 1000, timeoutMs: 3000 })(`${base}/big-declared`));
     expect(err.reason).toBe('too_large');
     expect(Date.now() - start).toBeLessThan(1000);
   });
 
   it('aborts a chunked body once it exceeds the cap', async () => {
-    const err = await failure(fetchAllowed({ maxBytes: 2000, timeoutMs: 3000 })(`${base}/big-chunked`));
+    const err = await photoFailure(fetchAllowed({ maxBytes: 2000, timeoutMs: 3000 })(`${base}/big-chunked`));
     expect(err.reason).toBe('too_large');
     await new Promise((r) => setTimeout(r, 50));
     expect(chunkedClosedEarly).toBe(true); // the server saw the connection go before it finished
@@ -356,14 +348,14 @@ describe('node photo fetcher', () => {
   it('times out on a server that never answers, and on a stalled body', async () => {
     for (const path of ['/hang', '/slow-body']) {
       const start = Date.now();
-      const err = await failure(fetchAllowed({ timeoutMs: 300 })(`${base}${path}`));
+      const err = await photoFailure(fetchAllowed({ timeoutMs: 300 })(`${base}${path}`));
       expect(err.reason, path).toBe('timeout');
       expect(Date.now() - start).toBeLessThan(1500);
     }
   });
 
   it('fails on a body cut short', async () => {
-    const err = await failure(fetchAllowed()(`${base}/short-body`));
+    const err = await photoFailure(fetchAllowed()(`${base}/short-body`));
     expect(err.reason).toBe('fetch_failed');
   });
 
@@ -372,7 +364,7 @@ describe('node photo fetcher', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.2', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    expect((await failure(fetchAllowed()(`http://127.0.0.2:${port}/x.png`))).reason).toBe('fetch_failed');
+    expect((await photoFailure(fetchAllowed()(`http://127.0.0.2:${port}/x.png`))).reason).toBe('fetch_failed');
   });
 
   it('connects to the address it checked, whatever DNS says later (rebinding)', async () => {
@@ -387,13 +379,13 @@ describe('node photo fetcher', () => {
     expect(trapHits).toBe(0);
 
     // a name with one refused address among several is refused outright
-    const mixed = await failure(fetchAllowed({ resolve: async () => ['127.0.0.2', '127.0.0.1'] })(`http://photos.test:${port}/photo.png`));
+    const mixed = await photoFailure(fetchAllowed({ resolve: async () => ['127.0.0.2', '127.0.0.1'] })(`http://photos.test:${port}/photo.png`));
     expect(mixed.reason).toBe('refused_address');
     // a resolver failure is a fetch failure
-    const dead = await failure(fetchAllowed({ resolve: () => Promise.reject(new Error('ENOTFOUND')) })(`http://nowhere.test/x.png`));
+    const dead = await photoFailure(fetchAllowed({ resolve: () => Promise.reject(new Error('ENOTFOUND')) })(`http://nowhere.test/x.png`));
     expect(dead.reason).toBe('fetch_failed');
     // a resolver that never answers runs into the deadline
-    const slow = await failure(fetchAllowed({ timeoutMs: 100, resolve: () => new Promise<string[]>(() => {}) })(`http://slow.test/x.png`));
+    const slow = await photoFailure(fetchAllowed({ timeoutMs: 100, resolve: () => new Promise<string[]>(() => {}) })(`http://slow.test/x.png`));
     expect(slow.reason).toBe('timeout');
   });
 
@@ -409,11 +401,11 @@ describe('node photo fetcher', () => {
     await new Promise<void>((r) => tlsTrap.listen(0, '127.0.0.2', r));
     try {
       const port = (tlsTrap.address() as AddressInfo).port;
-      const err = await failure(fetchAllowed({ resolve: async () => ['127.0.0.2'] })(`https://photos.test:${port}/p.png`));
+      const err = await photoFailure(fetchAllowed({ resolve: async () => ['127.0.0.2'] })(`https://photos.test:${port}/p.png`));
       expect(err.reason).toBe('fetch_failed'); // no TLS server there, but the hello arrived
       expect(hellos).toHaveLength(1);
       expect(hellos[0]).toContain('photos.test');
-      await failure(fetchAllowed()(`https://127.0.0.2:${port}/p.png`)); // an IP literal sends no SNI
+      await photoFailure(fetchAllowed()(`https://127.0.0.2:${port}/p.png`)); // an IP literal sends no SNI
       expect(hellos).toHaveLength(2);
       expect(hellos[1]).not.toContain('127.0.0.2');
     } finally {
@@ -436,7 +428,7 @@ describe('node photo fetcher', () => {
       const got = await nodePhotoFetcher({ allow: ['::1'] })(`http://[::1]:${port}/p.png`);
       expect(got.bytes).toEqual(PNG);
       expect(lastHeaders.host).toBe(`[::1]:${port}`);
-      expect((await failure(nodePhotoFetcher({ allow: ['127.0.0.1'] })(`http://[::1]:${port}/p.png`))).reason).toBe('refused_address');
+      expect((await photoFailure(nodePhotoFetcher({ allow: ['127.0.0.1'] })(`http://[::1]:${port}/p.png`))).reason).toBe('refused_address');
     } finally {
       await new Promise((r) => v6.close(r));
     }

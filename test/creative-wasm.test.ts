@@ -21,6 +21,7 @@ import { wasmCreativeParts } from '../src/runtime/wasm-creative';
 import { TEMPLATES } from '../templates/index';
 import { makeProduct } from './helpers/products';
 import { loadWasmFonts, loadWasmModules } from './helpers/wasm-modules';
+import { photoFailure } from './helpers/photo-error';
 
 const node: RenderParts = { svg: nodeSvgRenderer, rasterizer: nodeRasterizer(), fonts: loadInterFonts() };
 let wasm: RenderParts;
@@ -77,15 +78,6 @@ function rawDiff(a: RawImage, b: RawImage): number {
   return sum / a.data.length;
 }
 
-async function failure(p: Promise<unknown>): Promise<PhotoError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof PhotoError) return err;
-    throw err;
-  }
-  throw new Error('expected a PhotoError');
-}
 
 // ---- template inputs (as test/creative-templates.test.ts builds them) ---------------------
 
@@ -269,7 +261,7 @@ describe('preparePhoto on wasm', () => {
     const webp = new Uint8Array([...vp8x, 0x1f, 0x4e, 0x00, 0x1f, 0x4e, 0x00, ...new Array<number>(64).fill(0)]); // 20000-1 in 24 bits
     for (const bytes of [jpeg, png, webp]) {
       const started = performance.now();
-      const err = await failure(wasm.rasterizer.preparePhoto(bytes, { width: 1080, height: 1080, fit: 'cover' }));
+      const err = await photoFailure(wasm.rasterizer.preparePhoto(bytes, { width: 1080, height: 1080, fit: 'cover' }));
       expect(err.reason, err.message).toBe('too_large');
       expect(err.message).toContain('20000×20000');
       expect(performance.now() - started).toBeLessThan(100);
@@ -279,28 +271,28 @@ describe('preparePhoto on wasm', () => {
   it('refuses GIF and AVIF (no decoder on Workers), garbage, and a broken JPEG', async () => {
     const box = { width: 300, height: 300, fit: 'cover' } as const;
     const gif = new Uint8Array(await sharp({ create: { width: 10, height: 10, channels: 3, background: '#f00' } }).gif().toBuffer());
-    const gifErr = await failure(wasm.rasterizer.preparePhoto(gif, box));
+    const gifErr = await photoFailure(wasm.rasterizer.preparePhoto(gif, box));
     expect([gifErr.reason, gifErr.message]).toEqual(['not_an_image', expect.stringContaining('GIF photos are not decoded on Cloudflare Workers')]);
     const avif = new Uint8Array([0, 0, 0, 0x1c, ...new TextEncoder().encode('ftypavif'), ...new Array<number>(40).fill(0)]);
-    expect((await failure(wasm.rasterizer.preparePhoto(avif, box))).reason).toBe('not_an_image');
+    expect((await photoFailure(wasm.rasterizer.preparePhoto(avif, box))).reason).toBe('not_an_image');
     const garbage = new TextEncoder().encode('<html><body>not a photo</body></html>');
-    expect((await failure(wasm.rasterizer.preparePhoto(garbage, box))).reason).toBe('not_an_image');
+    expect((await photoFailure(wasm.rasterizer.preparePhoto(garbage, box))).reason).toBe('not_an_image');
     const jpeg = await encoded(200, 200, 'jpeg');
     // cut short: the frame header survives, the scan does not (sharp refuses it too)
-    const truncated = await failure(wasm.rasterizer.preparePhoto(jpeg.slice(0, 400), box));
+    const truncated = await photoFailure(wasm.rasterizer.preparePhoto(jpeg.slice(0, 400), box));
     expect([truncated.reason, truncated.message]).toEqual(['undecodable', expect.stringMatching(/premature end/i)]);
     const noFrame = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xd9, 0, 0, 0, 0]);
-    expect((await failure(wasm.rasterizer.preparePhoto(noFrame, box))).reason).toBe('undecodable');
+    expect((await photoFailure(wasm.rasterizer.preparePhoto(noFrame, box))).reason).toBe('undecodable');
     // frame header, no scan: libjpeg's reason comes through, and the next photo still decodes
     const sos = jpeg.findIndex((b, i) => b === 0xff && jpeg[i + 1] === 0xda);
-    const noScan = await failure(wasm.rasterizer.preparePhoto(new Uint8Array([...jpeg.subarray(0, sos), 0xff, 0xd9]), box));
+    const noScan = await photoFailure(wasm.rasterizer.preparePhoto(new Uint8Array([...jpeg.subarray(0, sos), 0xff, 0xd9]), box));
     expect([noScan.reason, noScan.message]).toEqual(['undecodable', expect.stringMatching(/missing SOS marker/)]);
     expect((await wasm.rasterizer.preparePhoto(jpeg, box)).image.width).toBe(300);
   });
 
   it('honours a lower pixel limit for Workers', async () => {
     const parts = wasmCreativeParts(await loadWasmModules(), loadWasmFonts(), noFetch, { maxPhotoPixels: 1_000_000 });
-    const err = await failure(parts.rasterizer.preparePhoto(await encoded(1200, 900, 'jpeg'), { width: 300, height: 300, fit: 'cover' }));
+    const err = await photoFailure(parts.rasterizer.preparePhoto(await encoded(1200, 900, 'jpeg'), { width: 300, height: 300, fit: 'cover' }));
     expect(err.reason).toBe('too_large');
   });
 });

@@ -47,12 +47,6 @@ const piece = fc.oneof(
 );
 const nasty = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(''));
 
-const COLUMNS = [
-  'id', 'title', 'description', 'link', 'image_link', 'price', 'sale_price', 'availability', 'brand', 'gtin', 'mpn',
-  'condition', 'product_type', 'google_product_category', 'color', 'size', 'item_group_id', 'additional_image_link',
-  'shipping', 'custom_label_0', 'quantity', 'Warehouse Bin', 'g:id', 'ID', 'Titel',
-];
-
 /** A product that mostly validates, with hostile text in every free-text place. */
 const product = fc.record(
   {

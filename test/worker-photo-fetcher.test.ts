@@ -9,19 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowList } from '../src/creative/address-guard';
 import { PhotoError } from '../src/creative/ports';
 import { checkHop, workerPhotoFetcher } from '../src/runtime/worker-photo-fetcher';
+import { photoFailure } from './helpers/photo-error';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array<number>(24).fill(7)]);
 const MB = 1024 * 1024;
 
-async function failure(p: Promise<unknown>): Promise<PhotoError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof PhotoError) return err;
-    throw err;
-  }
-  throw new Error('expected a PhotoError, the fetch succeeded');
-}
 
 interface Server {
   url: string;
@@ -107,7 +99,7 @@ const allowPhotos = workerPhotoFetcher({ allow: ['127.0.0.1/32'], maxBytes: 2 * 
 describe('worker photo fetcher', () => {
   it('refuses a loopback address unless allowed, without connecting', async () => {
     const before = photos.hits.length;
-    const err = await failure(workerPhotoFetcher()(`${photos.url}/photo.png`));
+    const err = await photoFailure(workerPhotoFetcher()(`${photos.url}/photo.png`));
     expect([err.reason, err.message]).toEqual(['refused_address', expect.stringContaining('loopback')]);
     expect(photos.hits.length).toBe(before);
   });
@@ -121,7 +113,7 @@ describe('worker photo fetcher', () => {
   it('follows up to 3 redirects, re-checking each, and refuses a fourth', async () => {
     const got = await allowPhotos(`${photos.url}/hop/2`);
     expect(got.url).toBe(`${photos.url}/photo.png`);
-    const err = await failure(allowPhotos(`${photos.url}/hop/3`));
+    const err = await photoFailure(allowPhotos(`${photos.url}/hop/3`));
     expect([err.reason, err.message]).toEqual(['fetch_failed', expect.stringContaining('too many redirects')]);
   });
 
@@ -133,7 +125,7 @@ describe('worker photo fetcher', () => {
       ['/to-trap', 'loopback'],
       ['/to-localhost', 'loopback name'],
     ] as const) {
-      const err = await failure(fetchOther(`${other.url}${path}`));
+      const err = await photoFailure(fetchOther(`${other.url}${path}`));
       expect([err.reason, err.message], path).toEqual(['refused_address', expect.stringContaining(words)]);
     }
     expect(trap.hits.length).toBe(trapHits);
@@ -141,25 +133,25 @@ describe('worker photo fetcher', () => {
   });
 
   it('stops reading a body over the cap while it streams', async () => {
-    const err = await failure(allowPhotos(`${photos.url}/huge`));
+    const err = await photoFailure(allowPhotos(`${photos.url}/huge`));
     expect(err.reason).toBe('too_large');
     // the server was cut off long before its 40 MB
     await expect.poll(() => photos.cutShort, { timeout: 2000 }).toBeGreaterThan(0);
-    const declared = await failure(allowPhotos(`${photos.url}/declared-huge`));
+    const declared = await photoFailure(allowPhotos(`${photos.url}/declared-huge`));
     expect([declared.reason, declared.message]).toEqual(['too_large', expect.stringContaining('20971520 bytes')]);
   });
 
   it('gives up at the deadline', async () => {
     const quick = workerPhotoFetcher({ allow: ['127.0.0.1/32'], timeoutMs: 300 });
     const started = performance.now();
-    const err = await failure(quick(`${photos.url}/slow`));
+    const err = await photoFailure(quick(`${photos.url}/slow`));
     expect(err.reason).toBe('timeout');
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('refuses what is not an image, and HTTP errors', async () => {
-    expect((await failure(allowPhotos(`${photos.url}/html`))).reason).toBe('not_an_image');
-    const missing = await failure(allowPhotos(`${photos.url}/missing`));
+    expect((await photoFailure(allowPhotos(`${photos.url}/html`))).reason).toBe('not_an_image');
+    const missing = await photoFailure(allowPhotos(`${photos.url}/missing`));
     expect([missing.reason, missing.message]).toEqual(['fetch_failed', expect.stringContaining('HTTP 404')]);
   });
 

@@ -1,5 +1,6 @@
 /** Upload bodies arrive as streams; these helpers handle them without buffering them whole. */
 import { AppError } from '../errors';
+import { concatBytes } from '../util/bytes';
 
 /**
  * Undo a Content-Encoding on an upload. Only gzip/deflate are taken; the importers cap the
@@ -76,12 +77,6 @@ export async function readCappedBytes(req: Request, maxBytes: number, tooLarge: 
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return all;
+  // one chunk (a small body) is handed on as it is: a web stream's chunk is not pooled
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks, size);
 }

@@ -22,6 +22,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { checkUrl, ipLiteral, isForbiddenAddress, parseAllowList } from '../creative/address-guard';
 import { PHOTO_MAX_BYTES, PHOTO_MAX_REDIRECTS, PHOTO_TIMEOUT_MS, PHOTO_USER_AGENT, REDIRECT_STATUSES } from '../creative/photo-limits';
 import { PhotoError, type PhotoFetcher } from '../creative/ports';
+import { concatBytes } from '../util/bytes';
 
 export interface NodePhotoFetcherOptions {
   /** addresses/CIDRs fetched although not public (an internal CDN); default none */
@@ -184,13 +185,7 @@ function requestOnce(u: URL, address: string, maxBytes: number, signal: AbortSig
         chunks.push(chunk);
       });
       res.on('end', () => {
-        const bytes = new Uint8Array(total);
-        let at = 0;
-        for (const c of chunks) {
-          bytes.set(c, at);
-          at += c.byteLength;
-        }
-        settle(null, { kind: 'body', bytes });
+        settle(null, { kind: 'body', bytes: concatBytes(chunks, total) });
       });
       res.on('error', (err) => settle(new PhotoError('fetch_failed', err.message)));
       res.on('close', () => {

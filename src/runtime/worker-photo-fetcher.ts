@@ -22,6 +22,7 @@ import { checkUrl, ipLiteral, isForbiddenAddress, parseAllowList } from '../crea
 import { PHOTO_MAX_BYTES, PHOTO_MAX_REDIRECTS, PHOTO_TIMEOUT_MS, PHOTO_USER_AGENT, REDIRECT_STATUSES } from '../creative/photo-limits';
 import { PhotoError, type PhotoFetcher } from '../creative/ports';
 import { sniffImage } from '../creative/sniff';
+import { concatBytes } from '../util/bytes';
 
 export interface WorkerPhotoFetcherOptions {
   /** addresses/CIDRs fetched although not public (e.g. 127.0.0.1 under wrangler dev); default none */
@@ -125,7 +126,7 @@ async function readPhoto(body: ReadableStream<Uint8Array> | null, maxBytes: numb
         chunks.push(value);
         if (!sniffed && total >= SNIFF_BYTES) {
           sniffed = true;
-          if (!sniffImage(concat(chunks, total))) throw notAnImage();
+          if (!sniffImage(concatBytes(chunks, total))) throw notAnImage();
         }
       }
     } catch (err) {
@@ -133,20 +134,9 @@ async function readPhoto(body: ReadableStream<Uint8Array> | null, maxBytes: numb
       throw err;
     }
   }
-  const bytes = concat(chunks, total);
+  const bytes = concatBytes(chunks, total);
   if (!sniffed && !sniffImage(bytes)) throw notAnImage();
   return bytes;
 }
 
 const notAnImage = () => new PhotoError('not_an_image', 'the response is not a JPEG, PNG, WebP, GIF or AVIF image');
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return bytes;
-}

@@ -85,15 +85,16 @@ export default {
   async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
     const b = build(env);
     const now = new Date();
-    ctx.waitUntil(
-      (async () => {
-        // A store of its own owner: this isolate may be running an import right now.
-        const recovery = createSqlStore(b.deps.driver, { importOwner: 'worker:cron' });
-        await recovery.recoverInterruptedImports(now.toISOString(), importMayBeRunning(now));
-        const report = await runHousekeeping(b.deps, now);
-        if (report.errors.length > 0) throw new AppError(500, 'housekeeping_failed', report.errors.join('; '));
-        console.log('housekeeping', JSON.stringify({ ...report, purged: report.purged.length }));
-      })(),
-    );
+    const work = (async () => {
+      // A store of its own owner: this isolate may be running an import right now.
+      const recovery = createSqlStore(b.deps.driver, { importOwner: 'worker:cron' });
+      await recovery.recoverInterruptedImports(now.toISOString(), importMayBeRunning(now));
+      const report = await runHousekeeping(b.deps, now);
+      if (report.errors.length > 0) throw new AppError(500, 'housekeeping_failed', report.errors.join('; '));
+      console.log('housekeeping', JSON.stringify({ ...report, purged: report.purged.length }));
+    })();
+    // waitUntil keeps the isolate for it; awaiting it too makes the invocation's outcome its outcome
+    ctx.waitUntil(work);
+    await work;
   },
 };

@@ -21,6 +21,8 @@ const QUIET_ENV = {
 
 export interface LocalWorker {
   url: string;
+  /** runs the Worker's scheduled() handler now, as the Cron Trigger would; throws when it fails */
+  runCron(): Promise<void>;
   /** wrangler's output so far, for failure messages */
   log(): string;
   stop(): Promise<void>;
@@ -66,7 +68,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   applyLocalMigrations(options.persistTo);
   const port = options.port ?? (await freePort());
   const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', options.persistTo];
-  args.push('--show-interactive-dev-session=false', '--log-level', options.echo ? 'info' : 'warn', '--inspector-port', String(await freePort()));
+  // --test-scheduled: GET /__scheduled runs the Cron Trigger's handler (housekeeping)
+  args.push('--test-scheduled', '--show-interactive-dev-session=false', '--log-level', options.echo ? 'info' : 'warn', '--inspector-port', String(await freePort()));
   for (const [k, v] of Object.entries(options.vars)) args.push('--var', `${k}:${v}`);
   const child: ChildProcess = spawn(WRANGLER, args, {
     cwd: PROJECT_ROOT,
@@ -108,7 +111,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { url, log: () => output, stop };
+      if (res.status === 200) return { url, log: () => output, stop, runCron: () => runCron(url) };
     } catch {
       /* not listening yet */
     }
@@ -116,4 +119,10 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   }
   await stop();
   throw new Error(`wrangler dev did not answer /healthz within the start timeout:\n${output}`);
+}
+
+async function runCron(url: string): Promise<void> {
+  const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent('*/10 * * * *')}`);
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`scheduled handler failed: ${res.status} ${body.slice(0, 500)}`);
 }

@@ -9,7 +9,6 @@ import type { Catalog, ConsentMode } from '../catalog/catalog';
 import { PERFORMANCE_SELECT, performanceFromValues } from './performance-row';
 import { PRODUCT_COLUMNS, PRODUCT_WIDTH, productFromValues, productSelect, pushProductValues } from './product-row';
 import type {
-  CatalogSettings,
   FeedFetch,
   FeedProduct,
   ImportChanges,

@@ -13,6 +13,8 @@ export const CONTRACT_TOKEN = 'contract-admin-token-0123456789';
 
 export interface Target {
   url: string;
+  /** one run of the periodic job, the way this runtime schedules it (timer on Node, Cron Trigger on Workers) */
+  housekeeping(): Promise<void>;
   stop(): Promise<void>;
   /** the runtime's log, shown when a case fails */
   log?(): string;
@@ -198,6 +200,24 @@ export function contractSuite(name: string, start: StartTarget): void {
         expect(s.top_viewed.find((p) => p.id === 'SKU-2')?.views).toBe(2);
       }));
 
+    it('runs scheduled housekeeping: labels are refreshed from the events and the feed changes with them', () =>
+      withLog(async () => {
+        const feed = () => fetch(`${target.url}/feeds/${SHOP}/google.xml`);
+        const before = await feed();
+        await before.text();
+        expect(before.headers.get('x-labels-version')).toBe('0');
+        await target.housekeeping();
+        const after = await feed();
+        const xml = await after.text();
+        expect(Number(after.headers.get('x-labels-version'))).toBeGreaterThan(0);
+        expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+        expect(xml.match(/<g:id>/g)).toHaveLength(4);
+        // the label set covers the live catalog, and the feed is pinned to it
+        const labels = (await (await admin(`/admin/catalogs/${SHOP}/labels`)).json()) as { labels_version: number; products: number; refreshed_at: string | null };
+        expect(labels).toMatchObject({ labels_version: Number(after.headers.get('x-labels-version')), products: 4 });
+        expect(labels.refreshed_at).not.toBeNull();
+      }));
+
     it('renders a product creative: a PNG of the right size, then the cached copy', () =>
       withLog(async () => {
         const path = `/img/${SHOP}/badge/SKU-1.png`;
@@ -211,7 +231,7 @@ export function contractSuite(name: string, start: StartTarget): void {
         // the photo is in it: the pixel at the photo's centre is the photo's colour, not the placeholder grey
         const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
         const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
-        const [r, g, b] = at(540, 540);
+        const [r, , b] = at(540, 540);
         expect(r! - b!, `centre pixel ${at(540, 540).join(',')}`).toBeGreaterThan(60);
         expect(photos.hits('/photo/1.jpg')).toBe(1);
 

@@ -5,6 +5,7 @@
  */
 import { sniffEncoding } from './bytes';
 import { IMPORT_FORMATS, type ImportFormat } from './types';
+import { concatBytes } from '../../util/bytes';
 
 const CONTENT_TYPES: Record<string, ImportFormat> = {
   'text/csv': 'csv',
@@ -82,12 +83,7 @@ export async function peekHead(
     seen.push(next.value);
     size += next.value.byteLength;
   }
-  const joined = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of seen) {
-    joined.set(chunk, at);
-    at += chunk.byteLength;
-  }
+  const joined = concatBytes(seen, size);
   const { encoding, bomLength } = sniffEncoding(joined);
   let head = '';
   if (encoding !== 'utf-16be') head = new TextDecoder(encoding).decode(joined.subarray(bomLength, Math.min(size, bytes)));
