@@ -27,9 +27,11 @@ export interface AppDeps {
   feeds: readonly FeedDefinition[];
   /**
    * Response compressors by encoding. gzip defaults to the web-standard CompressionStream;
-   * the Node runtime adds brotli from zlib (Workers' edge compresses with brotli itself).
+   * the Node runtime adds brotli from zlib. null: the app never compresses (Workers, where
+   * Cloudflare's edge compresses for each client by what that client accepts, while the
+   * Worker itself is always told `gzip, br` are accepted).
    */
-  compressors?: Partial<Record<Encoding, () => TransformStream<Uint8Array, Uint8Array>>>;
+  compressors?: Partial<Record<Encoding, () => TransformStream<Uint8Array, Uint8Array>>> | null;
   /** Generated feed files, rendered creatives and resized photos, so repeat requests are copies. */
   blobCache?: BlobCache;
   /**

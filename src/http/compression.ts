@@ -34,6 +34,7 @@ export function negotiateEncoding(
 }
 
 export function availableEncodings(deps: AppDeps): Encoding[] {
+  if (deps.compressors === null) return [];
   const list: Encoding[] = [];
   if (deps.compressors?.br) list.push('br');
   if (deps.compressors?.gzip || typeof CompressionStream !== 'undefined') list.push('gzip');

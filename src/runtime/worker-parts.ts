@@ -6,6 +6,7 @@
  * - writes are not coalesced across requests: a promise one request's handler settles for
  *   another is refused by the Workers runtime, so each /collect batch is its own D1 batch;
  * - fetch logging runs under `waitUntil`, so it survives the response;
+ * - the app does not compress: the edge does, per client;
  * - imports carry their start time in their owner, so the cron's recovery fails only those
  *   staging far longer than any request can live;
  * - memory caches are small: an isolate has 128 MB.
@@ -65,6 +66,9 @@ export function workerDeps(env: WorkerEnv, settings: Settings): AppDeps & { driv
     settings,
     feeds: builtinDefinitions,
     blobCache: env.BLOBS ? r2BlobCache(env.BLOBS) : undefined,
+    // Cloudflare's edge compresses for each client; a Worker always sees `Accept-Encoding: gzip, br`
+    // whatever the client sent, so a body it compressed could reach a client that cannot read it.
+    compressors: null,
     background: (c: Context, work: Promise<unknown>) => c.executionCtx.waitUntil(work),
   };
 }

@@ -45,20 +45,6 @@ function problem(status: number, body: ErrorBody): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
-/**
- * The app compresses feeds itself (and caches them compressed in R2). Workers would compress a
- * body again when its response names an encoding, unless told the bytes already are encoded.
- */
-function passEncodedBody(res: Response): Response {
-  if (!res.headers.has('content-encoding') || res.body === null) return res;
-  return new Response(res.body, {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-    encodeBody: 'manual',
-  } as ResponseInit);
-}
-
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
     let b: Built;
@@ -79,7 +65,7 @@ export default {
       }
       b.migrated = true;
     }
-    return passEncodedBody(await b.app.fetch(request, env, ctx as Parameters<Hono<AppEnv>['fetch']>[2]));
+    return b.app.fetch(request, env, ctx as Parameters<Hono<AppEnv>['fetch']>[2]);
   },
 
   async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
