@@ -19,6 +19,11 @@ const settingsSchema = z.object({
    * (an internal image CDN), comma-separated. Everything private is refused otherwise.
    */
   PHOTO_FETCH_ALLOW: z.string().optional(),
+  /**
+   * Behind a reverse proxy: take the client address from X-Forwarded-For (or CF-Connecting-IP).
+   * Off by default, since anyone can send those headers: rate limits would be per forged header.
+   */
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).optional(),
 });
 
 export interface Settings {
@@ -30,6 +35,8 @@ export interface Settings {
   maxUploadBytes: number;
   /** PHOTO_FETCH_ALLOW, split */
   photoFetchAllow: string[];
+  /** TRUST_PROXY: client addresses from proxy headers, not the socket */
+  trustProxy: boolean;
 }
 
 export class SettingsError extends Error {}
@@ -62,5 +69,6 @@ export function parseSettings(
     signingKey,
     maxUploadBytes: Math.round(s.MAX_UPLOAD_MB * 1024 * 1024),
     photoFetchAllow: (s.PHOTO_FETCH_ALLOW ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+    trustProxy: s.TRUST_PROXY === 'true' || s.TRUST_PROXY === '1',
   };
 }

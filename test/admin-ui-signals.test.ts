@@ -98,6 +98,36 @@ describe('admin UI: signals tab', () => {
     expect(bad.headers.get('location')).toBe('/admin/c/shop/signals?erase=invalid');
     expect(await ui.html(bad.headers.get('location')!)).toContain('That is not a visitor id');
   });
+
+  it('erases by e-mail address through the same form, CSRF-checked, without the address in the URL', async () => {
+    seed();
+    const page = await ui.html('/admin/c/shop/signals');
+    expect(page).toMatch(/<input id="email" name="email" type="email"/);
+    expect((await ui.postForm('/admin/c/shop/signals/erase', { email: 'visitor-2@example.com' }, false)).status).toBe(403);
+    expect(t.db.prepare("SELECT count(*) AS n FROM events WHERE visitor_id = 'visitor-2'").get()).toEqual({ n: 2 });
+
+    const res = await ui.postForm('/admin/c/shop/signals/erase', { visitor: '', email: '  Visitor-2@Example.com ' });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    expect(location).toBe('/admin/c/shop/signals?erased_by=email&events=2&visitors=1');
+    expect(await ui.html(location)).toContain('1 visitor with that e-mail address was erased: 2 events');
+    expect(t.db.prepare("SELECT count(*) AS n FROM events WHERE visitor_id = 'visitor-2'").get()).toEqual({ n: 0 });
+    expect(t.db.prepare('SELECT visitor_id FROM visitors ORDER BY visitor_id').all()).toEqual([
+      { visitor_id: 'visitor-1' },
+      { visitor_id: 'visitor-3' },
+    ]);
+
+    const none = await ui.postForm('/admin/c/shop/signals/erase', { email: 'nobody@example.com' });
+    expect(await ui.html(none.headers.get('location')!)).toContain('No visitor is known by that e-mail address');
+    for (const [fields, code] of [
+      [{ email: 'not an address' }, 'invalid-email'],
+      [{ visitor: 'visitor-1', email: 'visitor-1@example.com' }, 'one'],
+      [{ visitor: '', email: '' }, 'none'],
+    ] as const) {
+      const r = await ui.postForm('/admin/c/shop/signals/erase', fields);
+      expect(r.headers.get('location')).toBe(`/admin/c/shop/signals?erase=${code}`);
+    }
+  });
 });
 
 describe('admin UI: audiences tab', () => {

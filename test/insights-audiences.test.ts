@@ -95,6 +95,14 @@ describe('segments', () => {
     expect((await t.admin('/admin/catalogs/shop/segments/buyers')).status).toBe(404);
   });
 
+  it('keeps at most 100 segments per catalog; replacing one still works at the cap', async () => {
+    for (let i = 0; i < 100; i++) expect((await put(`s${i}`, { kind: 'purchasers', days: 7 })).status).toBe(201);
+    const over = await put('s100', { kind: 'purchasers', days: 7 });
+    expect(over.status).toBe(409);
+    expect(((await over.json()) as { error: string }).error).toBe('too_many_segments');
+    expect((await put('s5', { kind: 'purchasers', days: 30 })).status).toBe(200);
+  });
+
   it('refuses invalid definitions and names, and needs the admin token', async () => {
     expect((await put('x', { kind: 'everyone', days: 7 })).status).toBe(422);
     expect((await put('x', { kind: 'cart_abandoners', days: 0 })).status).toBe(422);

@@ -75,9 +75,15 @@ async function recs(path: string) {
 
 const pairs = (items: Array<Record<string, unknown>>) => items.map((i) => `${String(i.id)}:${String(i.reason)}`);
 
+/** A label refresh: it also recomputes the viewed/bought-together pairs recommendations read. */
+async function refresh() {
+  expect((await t.admin('/admin/catalogs/shop/labels/refresh', { method: 'POST' })).status).toBe(200);
+}
+
 describe('GET /recs/:catalog/:visitorId', () => {
   it('orders the abandoned cart first, then recently viewed newest first, then the other sources', async () => {
     seedShopper();
+    await refresh();
     const { res, body } = await recs('/recs/shop/visitor-1?limit=24');
     expect(res.status).toBe(200);
     expect(pairs(body.items).slice(0, 10)).toEqual([
@@ -94,8 +100,19 @@ describe('GET /recs/:catalog/:visitorId', () => {
     ]);
   });
 
+  it('reads viewed/bought together as of the last label refresh', async () => {
+    seedShopper();
+    const before = pairs((await recs('/recs/shop/visitor-1?limit=24')).body.items);
+    expect(before.filter((p) => /together/.test(p))).toEqual([]);
+    await refresh();
+    const after = pairs((await recs('/recs/shop/visitor-1?limit=24')).body.items);
+    expect(after).toContain('Z:bought_together');
+    expect(after).toContain('K:viewed_together');
+  });
+
   it('never recommends what the visitor bought, out-of-stock items or parents of variants', async () => {
     seedShopper();
+    await refresh();
     const { body } = await recs('/recs/shop/visitor-1?limit=24');
     const ids = body.items.map((i) => i.id);
     expect(ids).not.toContain('F');
@@ -141,7 +158,7 @@ describe('GET /recs/:catalog/:visitorId', () => {
   it('matches recent searches, best selling first once labels exist', async () => {
     insertVisitor(t.db, shop, { id: 'searcher-1' });
     insertEvents(t.db, shop, [{ visitor: 'searcher-1', type: 'search', at: hoursAgo(1), search: '  Blue MUG ' }]);
-    expect((await t.admin('/admin/catalogs/shop/labels/refresh', { method: 'POST' })).status).toBe(200);
+    await refresh();
     const { body } = await recs('/recs/shop/searcher-1?limit=3');
     expect(pairs(body.items)).toEqual(['G:search', 'K:search', 'H:bestseller']);
   });

@@ -87,18 +87,21 @@ describe('consent', () => {
   });
 
   it('decides by mode, consent and GPC', () => {
-    const table: Array<[Parameters<typeof decideConsent>, { store: boolean; adConsent: boolean }]> = [
-      [['opt-in', undefined, false], { store: false, adConsent: false }],
-      [['opt-in', true, false], { store: true, adConsent: true }],
-      [['opt-in', { analytics: true }, false], { store: true, adConsent: false }],
-      [['opt-in', {}, false], { store: false, adConsent: false }],
-      [['opt-in', true, true], { store: true, adConsent: false }],
-      [['opt-out', undefined, false], { store: true, adConsent: false }],
-      [['opt-out', {}, false], { store: true, adConsent: false }],
-      [['opt-out', false, false], { store: false, adConsent: false }],
-      [['opt-out', { analytics: false }, false], { store: false, adConsent: false }],
-      [['opt-out', { analytics: false, ads: true }, false], { store: true, adConsent: true }],
-      [['opt-out', undefined, true], { store: false, adConsent: false }],
+    type Decision = ReturnType<typeof decideConsent>;
+    const table: Array<[Parameters<typeof decideConsent>, Decision]> = [
+      [['opt-in', undefined, false], { store: false, adConsent: false, withdrawsAds: false }],
+      [['opt-in', true, false], { store: true, adConsent: true, withdrawsAds: false }],
+      [['opt-in', { analytics: true }, false], { store: true, adConsent: false, withdrawsAds: false }],
+      [['opt-in', { analytics: true, ads: false }, false], { store: true, adConsent: false, withdrawsAds: true }],
+      [['opt-in', {}, false], { store: false, adConsent: false, withdrawsAds: false }],
+      [['opt-in', false, false], { store: false, adConsent: false, withdrawsAds: true }],
+      [['opt-in', true, true], { store: true, adConsent: false, withdrawsAds: true }],
+      [['opt-out', undefined, false], { store: true, adConsent: false, withdrawsAds: false }],
+      [['opt-out', {}, false], { store: true, adConsent: false, withdrawsAds: false }],
+      [['opt-out', false, false], { store: false, adConsent: false, withdrawsAds: true }],
+      [['opt-out', { analytics: false }, false], { store: false, adConsent: false, withdrawsAds: false }],
+      [['opt-out', { analytics: false, ads: true }, false], { store: true, adConsent: true, withdrawsAds: false }],
+      [['opt-out', undefined, true], { store: false, adConsent: false, withdrawsAds: true }],
     ];
     for (const [args, expected] of table) expect([args, decideConsent(...args)]).toEqual([args, expected]);
   });
@@ -146,7 +149,8 @@ describe('erasure', () => {
       catalogId: id,
       receivedAt: at,
       events: [{ event_id: eid(), visitor_id: 'visitor-racer-1', type: 'view_item', occurred_at: at, items: [{ product_id: 'A', quantity: null, price_micros: null }], order_id: null, value_micros: null, currency: null, search_query: null, list_id: null }],
-      visitors: [{ visitor_id: 'visitor-racer-1', email_sha256: null, ad_consent: true, first_seen: at, last_seen: at }],
+      visitors: [{ visitor_id: 'visitor-racer-1', email_sha256: null, keep_email: true, ad_consent: true, first_seen: at, last_seen: at }],
+      withdrawn: [],
       drops: [],
     });
     const erased = await t.deps.signals.eraseVisitor(id, 'visitor-racer-1');
@@ -242,5 +246,102 @@ describe('e-mail addresses', () => {
       expect.stringMatching(/^email:/),
       expect.stringMatching(/^email_sha256:/),
     ]);
+  });
+});
+
+describe('ad consent taken back', () => {
+  const hashOf = (email: string) => createHash('sha256').update(email).digest('hex');
+  const visitor = (id: string) => t.db.prepare('SELECT ad_consent, email_sha256 FROM visitors WHERE visitor_id = ?').get(id);
+
+  async function exportMeta(): Promise<string> {
+    await t.admin('/admin/catalogs/shop/segments/all', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'product_viewers', product_ids: ['SKU-1'], days: 30 }),
+    });
+    return (await t.admin('/admin/catalogs/shop/segments/all/export?format=meta')).text();
+  }
+
+  it('a refused event withdraws a stored visitor’s ad consent and hash, and records no one new', async () => {
+    await t.putCatalog('shop');
+    await collect({ vid: 'visitor-back-01', consent: true, events: [{ type: 'identify', event_id: eid(), email: 'ann@example.com' }, view()] });
+    expect(visitor('visitor-back-01')).toEqual({ ad_consent: 1, email_sha256: hashOf('ann@example.com') });
+    expect(await exportMeta()).toContain(hashOf('ann@example.com'));
+
+    // The banner now says no: the event is dropped and counted, and the refusal reaches the visitor row.
+    const { json } = await collect({ vid: 'visitor-back-01', consent: false, events: [view('SKU-2')] });
+    expect(json).toMatchObject({ accepted: 0, dropped_consent: 1 });
+    expect(visitor('visitor-back-01')).toEqual({ ad_consent: 0, email_sha256: null });
+    expect(await exportMeta()).toBe('email\r\n');
+    // What was stored under consent stays until erased; only the ads side is withdrawn.
+    expect(count('events', "visitor_id = 'visitor-back-01'")).toBe(2);
+
+    await collect({ vid: 'visitor-never-01', consent: false, events: [view()] });
+    expect(visitor('visitor-never-01')).toBeUndefined();
+  });
+
+  it('Sec-GPC takes ad consent back in opt-out mode, even with events that are stored', async () => {
+    await t.putCatalog('shop', { consent_mode: 'opt-out' });
+    await collect({ vid: 'visitor-gpc-0001', consent: true, events: [view('SKU-1', { email_sha256: hashOf('gpc@example.com') })] });
+    expect(visitor('visitor-gpc-0001')).toEqual({ ad_consent: 1, email_sha256: hashOf('gpc@example.com') });
+    await collect({ vid: 'visitor-gpc-0001', consent: true, events: [view('SKU-2')] }, { 'sec-gpc': '1' });
+    expect(visitor('visitor-gpc-0001')).toEqual({ ad_consent: 0, email_sha256: null });
+    expect(count('events', "visitor_id = 'visitor-gpc-0001'")).toBe(2);
+  });
+
+  it('keeps no hash for a visitor who allows analytics but not ads', async () => {
+    await t.putCatalog('shop');
+    const { json } = await collect({
+      vid: 'visitor-stats-01',
+      consent: { analytics: true, ads: false },
+      events: [{ type: 'identify', event_id: eid(), email: 'stats@example.com' }, view()],
+    });
+    expect(json.accepted).toBe(2);
+    expect(visitor('visitor-stats-01')).toEqual({ ad_consent: 0, email_sha256: null });
+    // the last event of a request decides: a yes to ads after a no brings the address back only if sent again
+    await collect({
+      vid: 'visitor-stats-01',
+      events: [view('SKU-1', { consent: true, email_sha256: hashOf('stats@example.com') }), view('SKU-2', { consent: { analytics: true } })],
+    });
+    expect(visitor('visitor-stats-01')).toEqual({ ad_consent: 0, email_sha256: null });
+    await collect({ vid: 'visitor-stats-01', consent: true, events: [view('SKU-3')] });
+    expect(visitor('visitor-stats-01')).toEqual({ ad_consent: 1, email_sha256: null });
+  });
+
+  it('takes a consent change without events: a no to ads withdraws, nothing is stored', async () => {
+    await t.putCatalog('shop');
+    await collect({ vid: 'visitor-change-1', consent: true, events: [view('SKU-1', { email_sha256: hashOf('c@example.com') })] });
+    const { res, json } = await collect({ vid: 'visitor-change-1', consent: { analytics: true }, events: [] });
+    expect(res.status).toBe(200);
+    expect(json).toEqual({ accepted: 0, duplicates: 0, dropped_consent: 0, rejected: [], clamped: [] });
+    expect(visitor('visitor-change-1')).toEqual({ ad_consent: 0, email_sha256: null });
+    expect(count('events')).toBe(1);
+    expect(drops()).toEqual([]);
+    // a yes without events changes nothing; no consent at all is not a consent change
+    await collect({ vid: 'visitor-change-1', consent: true, events: [] });
+    expect(visitor('visitor-change-1')).toEqual({ ad_consent: 0, email_sha256: null });
+    expect((await collect({ vid: 'visitor-change-1', events: [] })).res.status).toBe(400);
+    expect((await collect({ events: [], consent: false })).res.status).toBe(400);
+  });
+});
+
+describe('search terms', () => {
+  it('lose e-mail addresses typed into the search box; the event still counts', async () => {
+    await t.putCatalog('shop');
+    const { json } = await collect({
+      vid: 'visitor-search-1',
+      consent: true,
+      events: [
+        { type: 'search', event_id: eid(), q: 'red shoes jane.doe@example.com size 42' },
+        { type: 'search', event_id: eid(), q: ' Jane.Doe@Example.COM ' },
+      ],
+    });
+    expect(json.accepted).toBe(2);
+    expect(t.db.prepare("SELECT search_query FROM events WHERE type = 'search' ORDER BY rowid").all()).toEqual([
+      { search_query: 'red shoes size 42' },
+      { search_query: null },
+    ]);
+    t.db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(readFileSync(t.file).toString('latin1').toLowerCase()).not.toContain('jane.doe');
   });
 });

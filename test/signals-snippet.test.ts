@@ -284,6 +284,30 @@ describe('the snippet in a browser', () => {
     expect(b.sent).toHaveLength(2);
   });
 
+  it('tells the server at once when ads consent is taken back, and only then', async () => {
+    const b = browser(await script(), { queued: [['consent', true]] });
+    b.adfeed('identify', { email: 'ann@example.com' });
+    await new Promise((r) => setTimeout(r, 20)); // SubtleCrypto is asynchronous
+    b.adfeed('view', { id: 'SKU-1' });
+    b.tick();
+    for (const s of b.sent) await deliver(s);
+    const vid = b.store.get('adfeed_vid');
+    expect(t.db.prepare('SELECT ad_consent FROM visitors').get()).toEqual({ ad_consent: 1 });
+
+    b.adfeed('consent', { analytics: true, ads: false });
+    const change = b.sent[b.sent.length - 1]!;
+    expect(change.url).toBe('https://adfeed.example/collect?catalog=shop');
+    expect(JSON.parse(change.body)).toEqual({ catalog: 'shop', vid, consent: { analytics: true, ads: false }, events: [] });
+    expect((await deliver(change)).status).toBe(200);
+    expect(t.db.prepare('SELECT ad_consent, email_sha256 FROM visitors').get()).toEqual({ ad_consent: 0, email_sha256: null });
+
+    // the same choice again (the banner says it on every page) sends nothing more
+    const sent = b.sent.length;
+    b.adfeed('consent', { analytics: true, ads: false });
+    b.adfeed('consent', false);
+    expect(b.sent).toHaveLength(sent);
+  });
+
   it('falls back to fetch keepalive without sendBeacon, and to a cookie without localStorage', async () => {
     const b = browser(await script(), { beacon: false, storage: 'throws', queued: [['consent', true]] });
     b.adfeed('view', { id: 'SKU-1' });

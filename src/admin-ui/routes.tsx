@@ -15,6 +15,7 @@ import { readForm, requireSession, text, uiHeaders, type UiEnv } from './context
 import { catalogPath, Notice, Page } from './layout';
 import { registerCatalogPages } from './pages';
 import { foreignOrigin, newSession, SESSION_COOKIE, SESSION_HOURS } from './session';
+import { clientIpOf } from '../signals/http';
 
 /** Only paths inside the admin UI are followed after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string {
@@ -56,9 +57,9 @@ export function adminUiRoutes() {
   });
 
   app.post('/login', async (c) => {
-    const { settings, clock, clientIp } = c.get('deps');
+    const { settings, clock } = c.get('deps');
     const now = clock();
-    const wait = signInLimit.take(clientIp?.(c as never) ?? 'unknown', now.getTime());
+    const wait = signInLimit.take(clientIpOf(c as never), now.getTime());
     if (wait > 0) throw new AppError(429, 'rate_limited', `too many sign-in attempts; wait ${wait} s`);
     // Sign-in has no session yet, so no CSRF token: a cross-site post is refused by Origin instead.
     if (foreignOrigin(c as never)) throw new AppError(403, 'csrf', 'cross-origin sign-in refused');

@@ -21,6 +21,7 @@ import { verify } from './signing';
 import { DEFAULT_SIZE, IMAGE_CONTENT_TYPES, IMAGE_FORMATS, isCreativeSize, type CreativeSizeName, type ImageFormat } from './sizes';
 import type { CreativeTemplate, ProductTemplate, VisitorTemplate } from './template';
 import { needsSignature } from './urls';
+import { clientIpOf } from '../signals/http';
 
 const FILE = /^(.+)\.([a-z]+)$/;
 const MAX_PREVIEW_ITEMS = 4;
@@ -82,8 +83,8 @@ function renderBudget(limit: RateLimit | null): RenderBudget {
   if (!limit) return () => () => {};
   const buckets = tokenBuckets(limit);
   return (c) => () => {
-    const { clientIp, clock } = c.get('deps');
-    const wait = buckets.take(clientIp?.(c) ?? 'unknown', clock().getTime());
+    const { clock } = c.get('deps');
+    const wait = buckets.take(clientIpOf(c), clock().getTime());
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       throw new AppError(429, 'rate_limited', `too many new images rendered for this address; retry in ${wait} s (cached images are not limited)`);

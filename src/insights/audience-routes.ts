@@ -19,6 +19,12 @@ import { EXPORT_FORMAT_NAMES, exportSegmentCsv, SEGMENT_NAME, segmentSchema, seg
 
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMAT_NAMES) });
 
+/**
+ * Segments per catalog. Every list counts every segment (a pass over the catalog's visitors
+ * each), so the list's cost grows with their number; a shop needs a handful.
+ */
+export const MAX_SEGMENTS = 100;
+
 function segmentName(c: Context<AppEnv>): string {
   const name = c.req.param('name') ?? '';
   if (!SEGMENT_NAME.test(name)) {
@@ -63,6 +69,9 @@ export async function saveSegment(
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message }));
     throw new AppError(422, 'invalid_segment', 'the segment definition is not valid', details);
+  }
+  if (!(await deps.insights.getSegment(catalog.id, name)) && (await deps.insights.listSegments(catalog.id)).length >= MAX_SEGMENTS) {
+    throw new AppError(409, 'too_many_segments', `a catalog has at most ${MAX_SEGMENTS} segments; delete one first`);
   }
   const { segment, created } = await deps.insights.putSegment(catalog.id, name, parsed.data, deps.clock().toISOString());
   return { segment: await segmentWithCounts(deps, catalog, segment), created };

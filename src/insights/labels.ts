@@ -53,7 +53,7 @@ export const LABEL_THRESHOLDS: Readonly<LabelThresholds> = Object.freeze({
   lowStockMax: 5,
 });
 
-/** Event types (GA4 names, as `events.type` stores them) the counts are taken from. */
+/** Event types (GA4 names, as `events.type` stores them) counted per product and day (product_event_days). */
 export const COUNTED_EVENTS = { views: 'view_item', carts: 'add_to_cart', purchases: 'purchase' } as const;
 
 export function isLabel(name: string): name is Label {

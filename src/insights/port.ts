@@ -1,8 +1,9 @@
 /**
  * What the insights side (performance labels, recommendations, audiences) asks of storage.
  * Async like the catalog Store so D1 can implement it; the SQL is in src/store/insights-sql.ts.
- * Reads only the tables the signals side writes (visitors, events, event_items) and the
- * catalog's products and price history; writes only product_labels, catalogs.labels_* and segments.
+ * Reads only the tables the signals side writes (visitors, events, product_event_days) and the
+ * catalog's products and price history; writes only product_labels, product_pairs,
+ * catalogs.labels_* and segments.
  */
 import type { Label, LabelThresholds } from './labels';
 import type { SegmentDefinition } from './segments';
@@ -58,7 +59,8 @@ export interface InsightStore {
   /**
    * Computes every live product's counts and labels as of `now` and publishes them as the next
    * label set in one transaction (insert, flip catalogs.labels_version, drop sets older than the
-   * previous one), so a feed pinned to a set never sees a mix.
+   * previous one), so a feed pinned to a set never sees a mix. Then replaces the catalog's
+   * viewed/bought-together pairs (what `alsoInteracted` reads) in a second one.
    */
   refreshLabels(catalogId: number, now: string, thresholds: LabelThresholds): Promise<LabelSet>;
   labelSet(catalogId: number): Promise<LabelSet>;
@@ -75,17 +77,11 @@ export interface InsightStore {
   /** In-stock live products of exactly this product_type, most viewed first. */
   productsOfType(catalogId: number, productType: string, labelsVersion: number, limit: number): Promise<string[]>;
   /**
-   * Products other visitors had events of `type` for, among visitors who also had them for a
-   * seed product (views: viewed together; purchases: bought together), most shared first.
+   * Products that visitors who had events of `type` for a seed product also had them for (views:
+   * viewed together; purchases: bought together), most shared first, as of the last label
+   * refresh (30 days of events before it).
    */
-  alsoInteracted(
-    catalogId: number,
-    visitorId: string,
-    seeds: readonly string[],
-    type: 'view_item' | 'purchase',
-    since: string,
-    limit: number,
-  ): Promise<string[]>;
+  alsoInteracted(catalogId: number, seeds: readonly string[], type: 'view_item' | 'purchase', limit: number): Promise<string[]>;
   /** In-stock live products by purchases (then views) in 30 days. */
   bestSellers(catalogId: number, labelsVersion: number, since: string, limit: number): Promise<string[]>;
 

@@ -4,7 +4,7 @@
  * Sources in order, each consulted only while the list is not full: the cart they left (added,
  * not bought or removed since), what they viewed (newest first), products matching their recent
  * searches, their most-viewed category, products other visitors bought or viewed together with
- * theirs, then best sellers. Never what they bought, nothing out of stock, no parent of
+ * theirs (pairs computed by the last label refresh, src/store/pairs-sql.ts), then best sellers. Never what they bought, nothing out of stock, no parent of
  * variants (its variants are the buyable items), each product once.
  *
  * Only visitors who allowed ad personalisation get a personal list; everyone else (unknown ids
@@ -215,12 +215,12 @@ export async function recommend(
     if (!picker.full && history.purchased.size > 0) {
       await picker.load([...history.purchased]);
       const seeds = [...history.purchased].filter((id) => picker.row(id) !== null).slice(0, SEEDS);
-      const ids = await insights.alsoInteracted(catalog.id, visitorId, seeds, 'purchase', since, wanted);
+      const ids = await insights.alsoInteracted(catalog.id, seeds, 'purchase', wanted);
       await picker.offer(ids, 'bought_together');
     }
     if (!picker.full && history.viewed.length > 0) {
       const seeds = history.viewed.filter((id) => picker.row(id) !== null).slice(0, SEEDS);
-      const ids = await insights.alsoInteracted(catalog.id, visitorId, seeds, 'view_item', since, wanted);
+      const ids = await insights.alsoInteracted(catalog.id, seeds, 'view_item', wanted);
       await picker.offer(ids, 'viewed_together');
     }
   }

@@ -103,15 +103,21 @@ export function cacheDirFor(dbFile: string): string {
   return join(dirname(dbFile), `${basename(dbFile).replace(/\.[^.]*$/, '')}-cache`);
 }
 
-/** Proxy headers first (behind a proxy the socket is the proxy), else the socket's address. */
-export function nodeClientIp(c: Context): string | undefined {
-  const fromHeaders = headerClientIp(c);
-  if (fromHeaders) return fromHeaders;
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // not served by @hono/node-server (app.request in tests)
-  }
+/**
+ * The socket's address; with `trustProxy` (TRUST_PROXY, behind a reverse proxy, where the socket
+ * is the proxy) the proxy's headers first. Without it those headers are ignored: anyone can send
+ * them, and rate limits keyed by a forged header limit nothing.
+ */
+export function nodeClientIp(trustProxy: boolean): (c: Context) => string | undefined {
+  return (c) => {
+    const fromHeaders = trustProxy ? headerClientIp(c) : undefined;
+    if (fromHeaders) return fromHeaders;
+    try {
+      return getConnInfo(c).remote.address;
+    } catch {
+      return undefined; // not served by @hono/node-server (app.request in tests)
+    }
+  };
 }
 
 export function nodeDeps(store: Store, settings: Settings, clock: () => Date = () => new Date()): AppDeps {
@@ -119,7 +125,7 @@ export function nodeDeps(store: Store, settings: Settings, clock: () => Date = (
     store,
     insights: createInsightStore(sqlDriverOf(store)),
     signals: createSignalStore(sqlDriverOf(store)),
-    clientIp: nodeClientIp,
+    clientIp: nodeClientIp(settings.trustProxy),
     clock,
     settings,
     feeds: builtinDefinitions,

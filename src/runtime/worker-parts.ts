@@ -70,6 +70,8 @@ export function workerDeps(env: WorkerEnv, settings: Settings): AppDeps & { driv
     // whatever the client sent, so a body it compressed could reach a client that cannot read it.
     compressors: null,
     background: (c: Context, work: Promise<unknown>) => c.executionCtx.waitUntil(work),
+    // Cloudflare sets it from the connection and overwrites any a client sent: safe to key limits by
+    clientIp: (c: Context) => c.req.header('cf-connecting-ip')?.trim() || undefined,
   };
 }
 

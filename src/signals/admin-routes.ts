@@ -7,15 +7,18 @@
  *   the feed does not use (variant vs parent ids, SKU vs database id), and dynamic ads cannot
  *   match those views to products.
  * - `DELETE /:catalog/visitors/:visitorId`: erasure on a visitor's request made to the shop.
+ * - `POST /:catalog/erasures` `{"email": …}` or `{"email_sha256": …}`: the same for every visitor
+ *   with that address, when the request names an address (./erasure.ts).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog';
 import { requireCatalog } from '../catalog/routes';
 import type { AppDeps, AppEnv } from '../deps';
-import { AppError, badRequest } from '../errors';
-import { VISITOR_ID } from './events';
-import type { ErasureCounts, SignalStats } from './port';
+import { AppError } from '../errors';
+import { eraseByEmail, eraseVisitor } from './erasure';
+import type { SignalStats } from './port';
+import { dayWindowStart } from './windows';
 
 const statsQuery = z.object({
   days: z.coerce.number().int().min(1).max(3650).default(30),
@@ -41,6 +44,14 @@ export function signalAdminRoutes() {
     return c.json({ visitor: visitorId, erased });
   });
 
+  app.post('/:catalog/erasures', async (c) => {
+    const catalog = await requireCatalog(c);
+    const body: unknown = await c.req.json().catch(() => {
+      throw new AppError(400, 'invalid_json', 'the body must be JSON: {"email": "…"} or {"email_sha256": "<64 hex>"}');
+    });
+    return c.json(await eraseByEmail(c.get('deps'), catalog, body));
+  });
+
   return app;
 }
 
@@ -54,9 +65,9 @@ export interface SignalStatsReport extends SignalStats {
   };
 }
 
-/** The stats of the last `days` days, as `GET /:catalog/stats` answers them (the admin UI shows the same). */
+/** The stats of the last `days` UTC days (today included), as `GET /:catalog/stats` answers them (the admin UI shows the same). */
 export async function signalStats(deps: AppDeps, catalog: Catalog, days: number, top: number): Promise<SignalStatsReport> {
-  const since = new Date(deps.clock().getTime() - days * 86_400_000).toISOString();
+  const since = dayWindowStart(deps.clock(), days);
   const stats = await deps.signals.stats(catalog.id, since, top);
   const { ids_seen, ids_known, references, references_known } = stats.reconciliation;
   return {
@@ -70,12 +81,6 @@ export async function signalStats(deps: AppDeps, catalog: Catalog, days: number,
       reference_share: references ? round(references_known / references) : null,
     },
   };
-}
-
-/** Erases one visitor's events and visitor row; 400 for a malformed visitor id. */
-export async function eraseVisitor(deps: AppDeps, catalog: Catalog, visitorId: string): Promise<ErasureCounts> {
-  if (!VISITOR_ID.test(visitorId)) throw badRequest('visitor ids are 8-64 characters of A-Z a-z 0-9 _ -');
-  return deps.signals.eraseVisitor(catalog.id, visitorId);
 }
 
 function round(share: number): number {

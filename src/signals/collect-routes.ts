@@ -4,6 +4,8 @@
  * - `POST /collect`: a batch of events, `{catalog, vid?, consent?, events: [...]}` (or `?catalog=`),
  *   as application/json or text/plain (sendBeacon). Answers `{accepted, duplicates,
  *   dropped_consent, rejected: [{index, reason}], clamped: [...]}`; a bad event never costs the others.
+ *   `events: []` with `vid` and `consent` is a consent change: one that does not allow ads
+ *   withdraws the stored visitor's ad consent and e-mail hash (nothing else is stored).
  * - `GET /px.gif`: one event in the query (e-mails, no-JS pages). Always the 43-byte GIF, so a
  *   refused event never shows a broken image; the outcome is in `X-Adfeed-Result`.
  * - `GET /t.js`: the snippet (./snippet.ts).
@@ -20,9 +22,9 @@ import { SLUG } from '../catalog/settings-schema';
 import type { AppDeps, AppEnv } from '../deps';
 import { AppError, badRequest, notFound } from '../errors';
 import { isBot } from './bots';
-import { consentSchema, gpcHeader } from './consent';
+import { consentSchema, decideConsent, gpcHeader } from './consent';
 import { MAX_EVENTS, VISITOR_ID } from './events';
-import { allowOrigin, checkOrigin, headerClientIp, preflight, readJsonObject, refuseOrigin } from './http';
+import { allowOrigin, checkOrigin, clientIpOf, preflight, readJsonObject, refuseOrigin } from './http';
 import { ingestEvents, type IngestResult } from './ingest';
 import { DEFAULT_RATE_LIMIT, tokenBuckets, type TokenBuckets } from './rate-limit';
 import { renderSnippet } from './snippet';
@@ -34,12 +36,18 @@ export const PIXEL_GIF = new Uint8Array([
   0x01, 0x00, 0x3b,
 ]);
 
-const envelopeSchema = z.object({
-  catalog: z.string().max(63).optional(),
-  vid: z.string().regex(VISITOR_ID, 'vid must be 8-64 characters of A-Z a-z 0-9 _ -').optional(),
-  consent: consentSchema.optional(),
-  events: z.array(z.unknown()).min(1, 'events is empty').max(MAX_EVENTS, `at most ${MAX_EVENTS} events per request`),
-});
+const envelopeSchema = z
+  .object({
+    catalog: z.string().max(63).optional(),
+    vid: z.string().regex(VISITOR_ID, 'vid must be 8-64 characters of A-Z a-z 0-9 _ -').optional(),
+    consent: consentSchema.optional(),
+    events: z.array(z.unknown()).max(MAX_EVENTS, `at most ${MAX_EVENTS} events per request`),
+  })
+  // No events is a consent change (the snippet's, when a visitor takes ads consent back).
+  .refine((b) => b.events.length > 0 || (b.vid !== undefined && b.consent !== undefined), {
+    message: 'events is empty; a batch without events is a consent change and needs vid and consent',
+    path: ['events'],
+  });
 
 const forgetSchema = z.object({
   catalog: z.string().max(63).optional(),
@@ -97,7 +105,7 @@ export function collectRoutes() {
       buckets = limit ? tokenBuckets(limit) : null;
     }
     if (!buckets) return 0;
-    const ip = (deps.clientIp ?? headerClientIp)(c) ?? 'unknown';
+    const ip = clientIpOf(c);
     return buckets.take(ip, deps.clock().getTime());
   }
 
@@ -129,12 +137,17 @@ export function collectRoutes() {
     guardOrigin(c, catalog);
     const envelope = envelopeSchema.safeParse(body);
     if (!envelope.success) throw badRequest(`the batch was refused: ${zodReason(envelope.error)}`);
+    const { vid, consent, events } = envelope.data;
+    const gpc = gpcHeader(c.req.header('sec-gpc'));
+    // A consent change that does not allow ads takes ad consent back (a yes changes nothing by itself).
+    const withdraws = events.length === 0 && !decideConsent(catalog.consent_mode, consent, gpc).adConsent;
     const result = await ingestEvents(deps.signals, {
       catalog,
-      events: envelope.data.events,
-      defaults: { visitor_id: envelope.data.vid, consent: envelope.data.consent },
-      gpc: gpcHeader(c.req.header('sec-gpc')),
+      events,
+      defaults: { visitor_id: vid, consent },
+      gpc,
       now: deps.clock(),
+      withdraw: withdraws && vid ? [vid] : [],
     });
     return c.json(result);
   });

@@ -9,6 +9,9 @@
  * Storage needs either purpose (labels count views, audiences need them too); `ad_consent`,
  * which audience exports require, needs explicit consent for ads in both modes, and GPC
  * withdraws it even when a banner said yes (selling/sharing for ads is what GPC refuses).
+ *
+ * A refusal is also news about a visitor already stored: an event that says no to ads (or comes
+ * with GPC) withdraws their ad consent even when the event itself is not stored.
  */
 import { z } from 'zod';
 import type { ConsentMode } from '../catalog/catalog';
@@ -23,6 +26,8 @@ export type Consent = z.infer<typeof consentSchema>;
 export interface ConsentDecision {
   store: boolean;
   adConsent: boolean;
+  /** the visitor said no to ads (consent false, or ads: false), or the browser sent GPC */
+  withdrawsAds: boolean;
 }
 
 export function decideConsent(mode: ConsentMode, consent: Consent | undefined, gpc: boolean): ConsentDecision {
@@ -33,7 +38,7 @@ export function decideConsent(mode: ConsentMode, consent: Consent | undefined, g
   const refused = consent === false || (said !== null && !analytics && !ads && (said.analytics === false || said.ads === false));
   // Explicit consent wins in both modes; GPC stands for the visitor only where they said nothing.
   const store = analytics || ads || (mode === 'opt-out' && !refused && !gpc);
-  return { store, adConsent: ads && !gpc };
+  return { store, adConsent: ads && !gpc, withdrawsAds: gpc || consent === false || said?.ads === false };
 }
 
 /** `Sec-GPC: 1`: the browser's Global Privacy Control opt-out. */

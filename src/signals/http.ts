@@ -3,6 +3,7 @@
  * each catalog's `allowed_origins`, the client address for rate limiting.
  */
 import type { Context } from 'hono';
+import type { AppEnv } from '../deps';
 import type { Catalog } from '../catalog/catalog';
 import { jsonRecordProblem } from '../catalog/parse/json-safety';
 import { AppError, badRequest } from '../errors';
@@ -78,6 +79,12 @@ export function preflight(c: Context, origin: string): Response {
  * of `x-forwarded-for`. Only trustworthy behind a proxy that sets them; a runtime that sees the
  * socket (Node) falls back to it in its own `clientIp`.
  */
+/** The caller's address as the runtime knows it (`deps.clientIp`), for per-client rate limits. */
+export function clientIpOf(c: Context<AppEnv>): string {
+  const deps = c.get('deps');
+  return (deps.clientIp ?? headerClientIp)(c) ?? 'unknown';
+}
+
 export function headerClientIp(c: Context): string | undefined {
   const cf = c.req.header('cf-connecting-ip');
   if (cf) return cf.trim();

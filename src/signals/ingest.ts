@@ -4,7 +4,9 @@
  *
  * A bad event is reported by index and reason while the rest are kept. Events without consent
  * are counted per day and type and otherwise forgotten. A raw e-mail address is hashed here
- * (SHA-256 of the trimmed, lower-cased address) and goes no further.
+ * (SHA-256 of the trimmed, lower-cased address) and goes no further; the hash is kept only for
+ * a visitor who allows ads, the one use it has (audience exports). Per visitor the last event of
+ * the request decides: one that refuses ads, stored or not, withdraws ad consent and the hash.
  */
 import type { Catalog } from '../catalog/catalog';
 import { sha256Hex } from '../util/crypto';
@@ -36,6 +38,15 @@ export interface IngestInput {
   /** the request carried `Sec-GPC: 1` */
   gpc: boolean;
   now: Date;
+  /** visitors whose ad consent the request withdraws besides its events (a consent change without events) */
+  withdraw?: readonly string[];
+}
+
+/** No ads: no ad consent, and no e-mail hash kept (null clears a stored one). */
+function withdrawAds(v: VisitorTouch): void {
+  v.ad_consent = false;
+  v.email_sha256 = null;
+  v.keep_email = false;
 }
 
 export async function ingestEvents(signals: SignalStore, input: IngestInput): Promise<IngestResult> {
@@ -46,6 +57,8 @@ export async function ingestEvents(signals: SignalStore, input: IngestInput): Pr
   const clamped: Indexed[] = [];
   const stored: StoredEvent[] = [];
   const visitors = new Map<string, VisitorTouch>();
+  /** visitors whose last event refused ads and who have no stored event in this request */
+  const withdrawn = new Set<string>();
   const drops = new Map<string, ConsentDrop>();
 
   for (let index = 0; index < input.events.length; index++) {
@@ -60,10 +73,17 @@ export async function ingestEvents(signals: SignalStore, input: IngestInput): Pr
       const drop = drops.get(e.type);
       if (drop) drop.count++;
       else drops.set(e.type, { day, type: e.type, count: 1 });
+      if (decision.withdrawsAds) {
+        const v = visitors.get(e.visitor_id);
+        if (v) withdrawAds(v);
+        else withdrawn.add(e.visitor_id);
+      }
       continue;
     }
     if (e.clamped) clamped.push({ index, reason: e.clamped });
-    const emailHash = e.email !== null ? await sha256Hex(e.email.toLowerCase()) : e.email_sha256;
+    withdrawn.delete(e.visitor_id);
+    // Hashed only when it may be kept: the address of a visitor who refused ads is not processed at all.
+    const emailHash = !decision.adConsent ? null : e.email !== null ? await sha256Hex(e.email.toLowerCase()) : e.email_sha256;
     stored.push({
       event_id: e.event_id,
       visitor_id: e.visitor_id,
@@ -76,30 +96,38 @@ export async function ingestEvents(signals: SignalStore, input: IngestInput): Pr
       search_query: e.search_query,
       list_id: e.list_id,
     });
-    const v = visitors.get(e.visitor_id);
+    let v = visitors.get(e.visitor_id);
     if (!v) {
-      visitors.set(e.visitor_id, {
-        visitor_id: e.visitor_id,
-        email_sha256: emailHash,
-        ad_consent: decision.adConsent,
-        first_seen: e.occurred_at,
-        last_seen: e.occurred_at,
-      });
-    } else {
-      if (emailHash) v.email_sha256 = emailHash;
-      v.ad_consent = decision.adConsent;
-      if (e.occurred_at < v.first_seen) v.first_seen = e.occurred_at;
-      if (e.occurred_at > v.last_seen) v.last_seen = e.occurred_at;
+      v = { visitor_id: e.visitor_id, email_sha256: null, keep_email: true, ad_consent: false, first_seen: e.occurred_at, last_seen: e.occurred_at };
+      visitors.set(e.visitor_id, v);
     }
+    if (!decision.adConsent) withdrawAds(v);
+    else {
+      v.ad_consent = true;
+      if (emailHash) {
+        v.email_sha256 = emailHash;
+        v.keep_email = false;
+      }
+    }
+    if (e.occurred_at < v.first_seen) v.first_seen = e.occurred_at;
+    if (e.occurred_at > v.last_seen) v.last_seen = e.occurred_at;
+  }
+  for (const id of input.withdraw ?? []) {
+    const v = visitors.get(id);
+    if (v) withdrawAds(v);
+    else withdrawn.add(id);
   }
 
   const dropped = [...drops.values()].reduce((n, d) => n + d.count, 0);
-  if (stored.length === 0 && drops.size === 0) return { accepted: 0, duplicates: 0, dropped_consent: 0, rejected, clamped };
+  if (stored.length === 0 && drops.size === 0 && withdrawn.size === 0) {
+    return { accepted: 0, duplicates: 0, dropped_consent: 0, rejected, clamped };
+  }
   const result = await signals.recordEvents({
     catalogId: input.catalog.id,
     receivedAt,
     events: stored,
     visitors: [...visitors.values()],
+    withdrawn: [...withdrawn],
     drops: [...drops.values()],
   });
   return { accepted: result.inserted, duplicates: result.duplicates, dropped_consent: dropped, rejected, clamped };

@@ -1,7 +1,7 @@
 /**
  * What the signals side (event ingestion, consent bookkeeping, erasure, retention, stats) asks
  * of storage. Async so D1 can implement it; the SQL is in src/store/signals-sql.ts.
- * Writes only visitors, events, event_items and consent_drops (migrations/0002_signals.sql).
+ * Writes only visitors, events, product_event_days and consent_drops (migrations/0005_signals_write_path.sql).
  */
 import type { EventType } from './events';
 
@@ -30,8 +30,13 @@ export interface StoredEvent {
 /** What the events of one visitor in a write say about that visitor. */
 export interface VisitorTouch {
   visitor_id: string;
-  /** hex SHA-256 of the normalised address; null leaves a known hash in place */
+  /**
+   * hex SHA-256 of the normalised address, kept only while the visitor allows ads (audience
+   * exports are its only use): null clears a stored hash, unless `keep_email`
+   */
   email_sha256: string | null;
+  /** true: the write said nothing about the address, a stored hash stays as it is */
+  keep_email: boolean;
   /** ad-personalisation consent of the visitor's last event in the write */
   ad_consent: boolean;
   first_seen: string;
@@ -50,20 +55,24 @@ export interface EventWrite {
   receivedAt: string;
   events: StoredEvent[];
   visitors: VisitorTouch[];
+  /**
+   * Visitors none of whose events in the write were stored, and whose last event refused ads
+   * (or came with GPC): a stored visitor row loses its ad consent and e-mail hash; none is made.
+   */
+  withdrawn: string[];
   drops: ConsentDrop[];
 }
 
 export interface WriteResult {
   /** events stored by this write */
   inserted: number;
-  /** events whose (catalog, event_id) was already stored: kept once */
+  /** events whose (catalog, event_id) was already stored, or came twice in this write: kept once */
   duplicates: number;
-  /** per event of the write, in order: true when it was a duplicate */
-  duplicate: boolean[];
 }
 
 export interface ErasureCounts {
   events: number;
+  /** products those events named (rows of the event_items view) */
   event_items: number;
   visitors: number;
 }
@@ -98,14 +107,21 @@ export interface SignalStore {
    * committed; concurrent writes may share one transaction, never a partial one.
    */
   recordEvents(write: EventWrite): Promise<WriteResult>;
-  /** Deletes the visitor's events, event items and visitor row in one transaction, after any queued writes. */
+  /** Deletes the visitor's events (with their items) and visitor row in one transaction, after any queued writes. */
   eraseVisitor(catalogId: number, visitorId: string): Promise<ErasureCounts>;
   /**
-   * Retention: deletes events and event items that occurred before `before`, visitors last seen
-   * before it with no events left, and consent counts of older days. Works in chunks so
-   * ingestion is never blocked for long.
+   * The same for every visitor of the catalog whose e-mail hash is `emailSha256` (lower-case
+   * hex SHA-256 of the normalised address), in one transaction. Per-product day counts and
+   * "bought together" pairs hold no visitor id and stay.
+   */
+  eraseByEmail(catalogId: number, emailSha256: string): Promise<ErasureCounts>;
+  /**
+   * Retention: deletes events that occurred before `before` (their items with them), visitors
+   * last seen before it with no events left, and per-product and consent counts of older days.
+   * Works in chunks so ingestion is never blocked for long.
    */
   purgeBefore(catalogId: number, before: string): Promise<PurgeCounts>;
+  /** Figures since `since`, the start of a UTC day (per-product counts are kept per day). */
   stats(catalogId: number, since: string, topLimit: number): Promise<SignalStats>;
   /** Resolves when every write queued so far is committed (shutdown, tests). */
   drain(): Promise<void>;

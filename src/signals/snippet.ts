@@ -13,6 +13,9 @@
  *   is unavailable) and created only once sending is allowed.
  * - `identify` hashes the e-mail in the browser (SubtleCrypto); the address never leaves it.
  *   Without SubtleCrypto (plain http pages) nothing is sent.
+ * - Taking ads consent back (`adfeed('consent', false)` or `{analytics: true}` after a yes to
+ *   ads) tells the server at once, so audience exports stop including the visitor without
+ *   waiting for an event.
  * - `forget` asks the server to erase the visitor, drops the id and records "no consent".
  *
  * Event ids start with the time in hex (like UUIDv7) so the server's dedupe index grows at its
@@ -63,7 +66,9 @@ function identify(a){var email=a&&typeof a=='object'?a.email:a,s=w.crypto&&w.cry
 if(typeof email!='string'||!s)return;
 s.digest('SHA-256',new TextEncoder().encode(email.trim().toLowerCase())).then(function(buf){
 track('identify',{email_sha256:hx(new Uint8Array(buf))})})}
-function setConsent(v){consent=v==null?null:v;set(CONSENT,v==null?null:JSON.stringify(v));if(refused())q=[];else flush()}
+function ads(c){return c===true||!!(c&&c.ads)}
+function setConsent(v){var id=get(VID);if(ads(consent)&&!ads(v)&&v!=null&&id)post('/collect',JSON.stringify({catalog:catalog,vid:id,consent:v,events:[]}));
+consent=v==null?null:v;set(CONSENT,v==null?null:JSON.stringify(v));if(refused())q=[];else flush()}
 function forget(){var v=get(VID);q=[];if(v)post('/forget',JSON.stringify({catalog:catalog,vid:v}));set(VID,null);setConsent(false)}
 var T={view:'view_item',list:'view_item_list',cart:'add_to_cart',uncart:'remove_from_cart',checkout:'begin_checkout',purchase:'purchase',search:'search'};
 function api(cmd,a){if(cmd=='consent')setConsent(a);else if(cmd=='identify')identify(a);else if(cmd=='forget')forget();

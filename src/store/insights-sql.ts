@@ -4,14 +4,17 @@
  * catalog (src/store/labels-sql.ts), not a query per product; segment membership is one
  * condition per kind (src/store/segments-sql.ts).
  *
- * Reads events through the indexes 0002_signals.sql defines: event_items_product (catalog,
- * product, type, time) for catalog-wide counts and co-occurrence, event_items_visitor and
- * events_visitor (catalog, visitor, time) for one visitor's history and segment membership.
+ * Tables and why they are shaped so: migrations/0005_signals_write_path.sql. Catalog-wide counts
+ * read product_event_days (per product and day); co-occurrence reads product_pairs, written
+ * by each label refresh (./pairs-sql); one visitor's history and segment membership read events
+ * through events_visitor (catalog, visitor, time), the products of each event from events.items.
  */
 import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type Label, type LabelThresholds } from '../insights/labels';
+import { dayWindowStart } from '../signals/windows';
 import type { InsightStore, LabelSet, RecProduct, StoredSegment } from '../insights/port';
 import type { SegmentDefinition } from '../insights/segments';
 import { INSERT_LABELS } from './labels-sql';
+import { PARTNERS, refreshPairsStatements } from './pairs-sql';
 import { segmentCondition } from './segments-sql';
 import type { SqlDriver } from './sql';
 
@@ -63,19 +66,21 @@ export function createInsightStore(db: SqlDriver): InsightStore {
 
   return {
     async refreshLabels(catalogId, now, t: LabelThresholds) {
+      const at = new Date(now);
       await db.batch([
         {
           sql: INSERT_LABELS,
           params: [
             catalogId,
             now,
-            ago(now, SHORT_WINDOW_DAYS),
-            ago(now, LONG_WINDOW_DAYS),
+            dayWindowStart(at, SHORT_WINDOW_DAYS).slice(0, 10),
+            dayWindowStart(at, LONG_WINDOW_DAYS).slice(0, 10),
             ago(now, t.priceDropDays),
             t.bestsellerTopPercent,
             t.trendingRatio,
             t.trendingMinViews7d,
             t.lowStockMax,
+            ago(now, LONG_WINDOW_DAYS),
           ],
         },
         {
@@ -89,6 +94,9 @@ export function createInsightStore(db: SqlDriver): InsightStore {
           params: [catalogId],
         },
       ]);
+      // Its own transaction: pairs need not flip with the labels, and two shorter write locks
+      // let ingestion in between.
+      await db.batch(refreshPairsStatements(catalogId, ago(now, LONG_WINDOW_DAYS)));
       return labelSet(catalogId);
     },
 
@@ -104,10 +112,10 @@ export function createInsightStore(db: SqlDriver): InsightStore {
 
     async visitorHistory(catalogId, visitorId, since, limit) {
       return db.all(
-        `SELECT product_id, type, occurred_at FROM event_items
-         WHERE catalog_id = ? AND visitor_id = ? AND occurred_at >= ?
-           AND type IN ('view_item', 'add_to_cart', 'remove_from_cart', 'purchase')
-         ORDER BY occurred_at DESC LIMIT ?`,
+        `SELECT j.value ->> 0 AS product_id, e.type, e.occurred_at FROM events e, json_each(e.items) j
+         WHERE e.catalog_id = ? AND e.visitor_id = ? AND e.occurred_at >= ?
+           AND e.type IN ('view_item', 'add_to_cart', 'remove_from_cart', 'purchase')
+         ORDER BY e.occurred_at DESC LIMIT ?`,
         [catalogId, visitorId, since, limit],
       );
     },
@@ -157,23 +165,10 @@ export function createInsightStore(db: SqlDriver): InsightStore {
       return rows.map((r) => r.item_id);
     },
 
-    async alsoInteracted(catalogId, visitorId, seeds, type, since, limit) {
+    async alsoInteracted(catalogId, seeds, type, limit) {
       if (seeds.length === 0) return [];
-      // Peers are capped so a product viewed by half the shop costs the same as a niche one.
-      const rows = await db.all<{ product_id: string }>(
-        `WITH seeds(id) AS (SELECT value FROM json_each(?2)),
-         peers AS (
-           SELECT DISTINCT e.visitor_id FROM event_items e
-           WHERE e.catalog_id = ?1 AND e.product_id IN (SELECT id FROM seeds) AND e.type = ?3
-             AND e.occurred_at >= ?4 AND e.visitor_id <> ?5
-           LIMIT 500)
-         SELECT o.product_id FROM peers
-         JOIN event_items o ON o.catalog_id = ?1 AND o.visitor_id = peers.visitor_id AND o.occurred_at >= ?4
-         WHERE o.type = ?3 AND o.product_id NOT IN (SELECT id FROM seeds)
-         GROUP BY o.product_id ORDER BY count(DISTINCT o.visitor_id) DESC, o.product_id LIMIT ?6`,
-        [catalogId, JSON.stringify(seeds), type, since, visitorId, limit],
-      );
-      return rows.map((r) => r.product_id);
+      const rows = await db.all<{ other_id: string }>(PARTNERS, [catalogId, type, JSON.stringify(seeds), limit]);
+      return rows.map((r) => r.other_id);
     },
 
     async bestSellers(catalogId, labelsVersion, since, limit) {
@@ -184,11 +179,11 @@ export function createInsightStore(db: SqlDriver): InsightStore {
         );
         return rows.map((r) => r.item_id);
       }
-      // No label set yet: count purchases directly.
+      // No label set yet: count purchases from the day counts.
       const rows = await db.all<{ item_id: string }>(
         `SELECT p.item_id FROM products p
-         LEFT JOIN (SELECT product_id, count(*) AS n FROM event_items
-                    WHERE catalog_id = ?1 AND type = 'purchase' AND occurred_at >= ?2 GROUP BY product_id) s
+         LEFT JOIN (SELECT product_id, sum(purchases) AS n FROM product_event_days
+                    WHERE catalog_id = ?1 AND day >= substr(?2, 1, 10) GROUP BY product_id) s
            ON s.product_id = p.item_id
          WHERE p.catalog_id = ?1 AND p.valid_to IS NULL AND p.availability <> 'out_of_stock'
          ORDER BY coalesce(s.n, 0) DESC, p.item_id LIMIT ?3`,

@@ -28,6 +28,11 @@ export interface WriteQueueOptions {
 export interface WriteQueue {
   /** Resolves with each statement's `changes`, once committed. */
   submit(statements: SqlStatement[]): Promise<number[]>;
+  /**
+   * Resolves once everything submitted before the call has committed (or failed), without
+   * waiting for what is submitted after it: under steady traffic `drain` may never settle.
+   */
+  barrier(): Promise<void>;
   /** Resolves when everything submitted so far is committed (or failed). */
   drain(): Promise<void>;
 }
@@ -55,7 +60,8 @@ export function createWriteQueue(db: SqlDriver, options: WriteQueueOptions = {})
   async function commit(jobs: Job[]): Promise<void> {
     const statements = jobs.length === 1 ? jobs[0]!.statements : jobs.flatMap((j) => j.statements);
     try {
-      const results = await db.batch(statements);
+      // Only barriers: nothing to send (D1 refuses an empty batch).
+      const results = statements.length ? await db.batch(statements) : [];
       let at = 0;
       for (const job of jobs) {
         const end = at + job.statements.length;
@@ -107,6 +113,13 @@ export function createWriteQueue(db: SqlDriver, options: WriteQueueOptions = {})
       return new Promise<number[]>((resolve, reject) => {
         pending.push({ statements, resolve, reject });
         waiting += statements.length;
+        kick();
+      });
+    },
+    barrier() {
+      if (!running && pending.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ statements: [], resolve: () => resolve(), reject });
         kick();
       });
     },

@@ -21,6 +21,8 @@ export async function makeTestApp(opts: { maxUploadMb?: number; now?: Date } = {
     ADFEED_DB: file,
     PUBLIC_URL: 'https://feeds.example.com',
     MAX_UPLOAD_MB: String(opts.maxUploadMb ?? 16),
+    // tests stand in for clients behind a proxy: X-Forwarded-For tells them apart
+    TRUST_PROXY: 'true',
   });
   // Product photos come from this map instead of the network (the real fetcher has its own tests).
   const photos = new Map<string, Uint8Array>();

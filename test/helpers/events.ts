@@ -1,7 +1,8 @@
 /**
  * Visitor events written straight into the signals tables, so insights tests do not depend on
- * the ingestion code: the rows look as 0002_signals.sql describes them (ISO times, GA4 types,
- * one event_items row per product named by an event).
+ * the ingestion code: the rows look as 0005_signals_write_path.sql describes them (ISO times,
+ * GA4 types, the products an event names in events.items, and per product and day the counts
+ * in product_event_days).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -56,22 +57,22 @@ export function insertVisitor(
 
 export function insertEvents(db: Database.Database, catalog: number, events: readonly TestEvent[]): void {
   const event = db.prepare(
-    `INSERT INTO events (catalog_id, event_id, visitor_id, type, occurred_at, received_at, order_id, search_query, list_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO events (catalog_id, event_id, visitor_id, type, occurred_at, received_at, items, order_id, search_query, list_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const item = db.prepare(
-    `INSERT INTO event_items (catalog_id, event_id, product_id, type, visitor_id, occurred_at, quantity, price_micros)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  const day = db.prepare(
+    `INSERT INTO product_event_days (catalog_id, day, product_id, views, carts, purchases, other_events)
+     VALUES (?, ?, ?, ? = 'view_item', ? = 'add_to_cart', ? = 'purchase', ? NOT IN ('view_item', 'add_to_cart', 'purchase'))
+     ON CONFLICT DO UPDATE SET views = views + excluded.views, carts = carts + excluded.carts,
+       purchases = purchases + excluded.purchases, other_events = other_events + excluded.other_events`,
   );
   db.transaction(() => {
     for (const e of events) {
-      const id = randomUUID();
       const at = e.at.toISOString();
-      event.run(catalog, id, e.visitor, e.type, at, at, e.order ?? null, e.search ?? null, e.list ?? null);
-      for (const raw of e.items ?? []) {
-        const it = typeof raw === 'string' ? { id: raw } : raw;
-        item.run(catalog, id, it.id, e.type, e.visitor, at, it.quantity ?? 1, it.price_micros ?? null);
-      }
+      const items = (e.items ?? []).map((raw) => (typeof raw === 'string' ? { id: raw } : raw));
+      const json = items.length ? JSON.stringify(items.map((it) => [it.id, it.quantity ?? 1, it.price_micros ?? null])) : null;
+      event.run(catalog, randomUUID(), e.visitor, e.type, at, at, json, e.order ?? null, e.search ?? null, e.list ?? null);
+      for (const it of items) day.run(catalog, at.slice(0, 10), it.id, e.type, e.type, e.type, e.type);
     }
   })();
 }

@@ -1,13 +1,18 @@
 /**
  * Signals tab: what the shop's pages sent in the last N days (the same figures as
- * `GET /admin/catalogs/:catalog/stats`), and erasure of one visitor on request.
+ * `GET /admin/catalogs/:catalog/stats`), and erasure on request, by visitor id or by e-mail.
  *
  *   GET  /c/:catalog/signals?days=30
- *   POST /c/:catalog/signals/erase      visitor, _csrf → back to the page with a notice
+ *   POST /c/:catalog/signals/erase      visitor or email, _csrf → back to the page with a notice
+ *
+ * The notice travels in the redirect's query as counts only: never the address, nor its hash
+ * (a URL ends up in history and logs).
  */
 import type { Hono } from 'hono';
+import { AppError } from '../../errors';
 import { VISITOR_ID } from '../../signals/events';
-import { eraseVisitor, signalStats, type SignalStatsReport } from '../../signals/admin-routes';
+import { signalStats, type SignalStatsReport } from '../../signals/admin-routes';
+import { eraseByEmail, eraseVisitor } from '../../signals/erasure';
 import { readForm, text, uiCatalog, type UiEnv } from '../context';
 import { catalogPath, Notice, Page } from '../layout';
 import { bucketEvents, EventsChart, fmt, FunnelChart, pct, seriesOf, SIGNAL_STYLES, TopProductsChart } from '../signal-charts';
@@ -26,6 +31,21 @@ function EraseNotice(props: { q: Record<string, string> }) {
   const { q } = props;
   if (q.erase === 'invalid') {
     return <Notice kind="error">That is not a visitor id: they are 8-64 characters of A-Z a-z 0-9 _ and -.</Notice>;
+  }
+  if (q.erase === 'invalid-email') return <Notice kind="error">That is not an e-mail address.</Notice>;
+  if (q.erase === 'one') return <Notice kind="error">Give a visitor id or an e-mail address, not both.</Notice>;
+  if (q.erase === 'none') return <Notice kind="error">Give a visitor id or an e-mail address to erase.</Notice>;
+  if (q.erased_by === 'email') {
+    const events = Number(q.events) || 0;
+    const visitors = Number(q.visitors) || 0;
+    return visitors || events ? (
+      <Notice kind="ok">
+        {fmt(visitors)} {visitors === 1 ? 'visitor' : 'visitors'} with that e-mail address {visitors === 1 ? 'was' : 'were'} erased:{' '}
+        {fmt(events)} {events === 1 ? 'event' : 'events'} and the visitor {visitors === 1 ? 'record are' : 'records are'} gone.
+      </Notice>
+    ) : (
+      <Notice kind="info">No visitor is known by that e-mail address: nothing to erase.</Notice>
+    );
   }
   if (q.erased && VISITOR_ID.test(q.erased)) {
     const events = Number(q.events) || 0;
@@ -265,12 +285,15 @@ export function signalsPages(app: Hono<UiEnv>): void {
           <h2 id="erase">Erase a visitor</h2>
           <form method="post" action={catalogPath(catalog.slug, '/signals/erase')} class="card">
             <input type="hidden" name="_csrf" value={c.get('csrf')} />
+            <p class="hint">
+              When a shopper asks the shop to delete their data. Deletes every event and the visitor record at once; this cannot be
+              undone. Visitors can also do it themselves where the shop calls <code>adfeed('forget')</code>.
+            </p>
             <label for="visitor">Visitor id</label>
             <input
               id="visitor"
               name="visitor"
               type="text"
-              required
               minlength={8}
               maxlength={64}
               pattern="[A-Za-z0-9_\-]{8,64}"
@@ -279,9 +302,21 @@ export function signalsPages(app: Hono<UiEnv>): void {
               aria-describedby="visitor-hint"
             />
             <p class="hint" id="visitor-hint">
-              When a shopper asks the shop to delete their data: the id is <code>adfeed_vid</code> in their browser's local storage
-              (or cookie). Deletes every event and the visitor record at once; this cannot be undone. Visitors can also do it
-              themselves where the shop calls <code>adfeed('forget')</code>.
+              The id is <code>adfeed_vid</code> in their browser's local storage (or cookie).
+            </p>
+            <label for="email">or their e-mail address</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              maxlength={254}
+              autocomplete="off"
+              spellcheck={false}
+              aria-describedby="email-hint"
+            />
+            <p class="hint" id="email-hint">
+              Erases every visitor the shop's pages identified with this address, on any browser. The address is hashed (SHA-256)
+              as it arrives, the way the pixel hashes it; it is neither stored nor logged.
             </p>
             <p>
               <button type="submit" class="danger">
@@ -298,7 +333,20 @@ export function signalsPages(app: Hono<UiEnv>): void {
     const catalog = await uiCatalog(c);
     const form = await readForm(c);
     const visitor = text(form, 'visitor');
+    const email = text(form, 'email');
     const back = catalogPath(catalog.slug, '/signals');
+    if (visitor && email) return c.redirect(`${back}?erase=one`, 303);
+    if (email) {
+      try {
+        const { erased } = await eraseByEmail(c.get('deps'), catalog, { email });
+        const params = new URLSearchParams({ erased_by: 'email', events: String(erased.events), visitors: String(erased.visitors) });
+        return c.redirect(`${back}?${params}`, 303);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'invalid_erasure') return c.redirect(`${back}?erase=invalid-email`, 303);
+        throw err;
+      }
+    }
+    if (!visitor) return c.redirect(`${back}?erase=none`, 303);
     if (!VISITOR_ID.test(visitor)) return c.redirect(`${back}?erase=invalid`, 303);
     const erased = await eraseVisitor(c.get('deps'), catalog, visitor);
     const params = new URLSearchParams({ erased: visitor, events: String(erased.events), visitors: String(erased.visitors) });
