@@ -171,6 +171,22 @@ describe('admin UI: audiences tab', () => {
     expect((await ui.postForm('/admin/c/shop/audiences', { name: 'Bad Name', kind: 'purchasers', days: '30' })).status).toBe(422);
   });
 
+  it('says the segment cap beside the form, keeping what was typed', async () => {
+    for (let i = 0; i < 100; i++) {
+      const put = await t.admin(`/admin/catalogs/shop/segments/s${i}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'purchasers', days: 7 }),
+      });
+      expect(put.status).toBe(201);
+    }
+    const res = await ui.postForm('/admin/c/shop/audiences', { name: 'one-more', kind: 'searchers', days: '14', term: 'boots' });
+    expect(res.status).toBe(409);
+    const page = await res.text();
+    expect(page).toContain('at most 100 segments; delete one first');
+    expect(page).toContain('value="boots"');
+  });
+
   it('updates a segment with its parameters and deletes it', async () => {
     seed();
     await ui.postForm('/admin/c/shop/audiences', { name: 'viewers', kind: 'purchasers', days: '30' });

@@ -237,7 +237,7 @@ function SegmentForm(props: { slug: string; csrf: string; values: FormValues; ed
 async function renderPage(
   c: UiContext,
   catalog: Catalog,
-  opts: { values?: FormValues; editing?: boolean; problems?: string[]; invalid?: Set<string>; status?: 200 | 422 } = {},
+  opts: { values?: FormValues; editing?: boolean; problems?: string[]; invalid?: Set<string>; status?: 200 | 409 | 422 } = {},
 ) {
   const deps = c.get('deps');
   const q = c.req.query();
@@ -332,6 +332,10 @@ export function audiencesPages(app: Hono<UiEnv>): void {
       if (created) params.set('created', '1');
       return c.redirect(`${catalogPath(catalog.slug, '/audiences')}?${params}`, 303);
     } catch (err) {
+      // the catalog's segment cap: said beside the form, which keeps what was typed
+      if (err instanceof AppError && err.code === 'too_many_segments') {
+        return renderPage(c, catalog, { values, editing, problems: [err.message], invalid: new Set(), status: 409 });
+      }
       if (!(err instanceof AppError) || err.code !== 'invalid_segment') throw err;
       const details = Array.isArray(err.details) ? (err.details as Array<{ field: string; reason: string }>) : [];
       const fields = new Set(details.map((d) => d.field.split('.')[0] || 'kind'));
