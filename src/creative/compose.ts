@@ -137,3 +137,14 @@ export function blend(
     }
   }
 }
+
+/** Straight RGBA → premultiplied, in place: decoders give straight alpha, the blend above wants premultiplied. */
+export function premultiplyInPlace(rgba: Uint8Array): void {
+  for (let i = 0; i < rgba.length; i += 4) {
+    const a = rgba[i + 3]!;
+    if (a === 255) continue;
+    rgba[i] = (rgba[i]! * a) / 255;
+    rgba[i + 1] = (rgba[i + 1]! * a) / 255;
+    rgba[i + 2] = (rgba[i + 2]! * a) / 255;
+  }
+}

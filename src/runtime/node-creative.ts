@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { renderAsync, Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
 import sharp from 'sharp';
+import { premultiplyInPlace } from '../creative/compose';
 import { interFontSpecs } from '../creative/fonts';
 import { PhotoError, type FontSpec, type PhotoFetcher, type Rasterizer, type RawImage, type SvgRenderer } from '../creative/ports';
 import { MAX_PHOTO_PIXELS } from '../creative/photo-limits';
@@ -76,15 +77,7 @@ function asRaw(data: Buffer, info: { width: number; height: number; channels: nu
 
 /** Straight RGBA → premultiplied, in place (sharp gives straight alpha; our blend wants premultiplied). */
 function premultiply(img: RawImage): RawImage {
-  if (img.channels !== 4) return img;
-  const d = img.data;
-  for (let i = 0; i < d.length; i += 4) {
-    const a = d[i + 3]!;
-    if (a === 255) continue;
-    d[i] = (d[i]! * a) / 255;
-    d[i + 1] = (d[i + 1]! * a) / 255;
-    d[i + 2] = (d[i + 2]! * a) / 255;
-  }
+  if (img.channels === 4) premultiplyInPlace(img.data);
   return img;
 }
 

@@ -5,16 +5,7 @@
  */
 import type { Crop } from '../creative/svg-crop';
 
-/** Straight RGBA → premultiplied, in place (the compositor blends premultiplied pixels). */
-export function premultiplyInPlace(rgba: Uint8Array): void {
-  for (let i = 0; i < rgba.length; i += 4) {
-    const a = rgba[i + 3]!;
-    if (a === 255) continue;
-    rgba[i] = (rgba[i]! * a) / 255;
-    rgba[i + 1] = (rgba[i + 1]! * a) / 255;
-    rgba[i + 2] = (rgba[i + 2]! * a) / 255;
-  }
-}
+export { premultiplyInPlace } from '../creative/compose';
 
 /** Premultiplied RGBA → straight, as a copy (encoders store straight alpha). */
 export function unpremultiplied(rgba: Uint8Array): Uint8Array {
