@@ -16,6 +16,8 @@ const QUIET_ENV = {
   WRANGLER_SEND_ERROR_REPORTS: 'false',
   CLOUDFLARE_ACCOUNT_ID: '',
   NO_UPDATE_NOTIFIER: '1',
+  // miniflare would fetch a sample `Request.cf` object from workers.cloudflare.com (3 s timeout)
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   CI: 'true',
 } as const;
 
