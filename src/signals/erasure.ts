@@ -12,16 +12,13 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog';
 import type { AppDeps } from '../deps';
 import { AppError, badRequest } from '../errors';
-import { sha256Hex } from '../util/crypto';
+import { EMAIL, EMAIL_MAX, emailHash } from './email';
 import { SHA256_HEX, VISITOR_ID } from './event-limits';
 import type { ErasureCounts } from './port';
 
-/** An e-mail address as the snippet accepts one (src/signals/events.ts), checked after trimming. */
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
-
 export const erasureRequestSchema = z
   .strictObject({
-    email: z.string().trim().max(254, 'email is longer than 254 characters').regex(EMAIL, 'email is not an e-mail address').optional(),
+    email: z.string().trim().max(EMAIL_MAX, `email is longer than ${EMAIL_MAX} characters`).regex(EMAIL, 'email is not an e-mail address').optional(),
     email_sha256: z
       .string()
       .regex(SHA256_HEX, 'email_sha256 must be 64 hex characters (SHA-256 of the trimmed, lower-cased address)')
@@ -31,11 +28,6 @@ export const erasureRequestSchema = z
     message: 'send exactly one of email and email_sha256',
   });
 export type ErasureRequest = z.output<typeof erasureRequestSchema>;
-
-/** The hash ingestion stores for an address: SHA-256 of the trimmed, lower-cased address, lower-case hex. */
-export async function emailHash(email: string): Promise<string> {
-  return sha256Hex(email.trim().toLowerCase());
-}
 
 export interface EmailErasure {
   email_sha256: string;

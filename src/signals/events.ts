@@ -29,6 +29,7 @@ import {
   TEXT_MAX,
   VISITOR_ID,
 } from './event-limits';
+import { EMAIL, EMAIL_MAX } from './email';
 
 export { EVENT_ID, MAX_EVENTS, MAX_ITEMS, VISITOR_ID } from './event-limits';
 
@@ -119,7 +120,7 @@ const rawEventSchema = z.object({
   search_term: text(TEXT_MAX.search_term).optional(),
   search_string: text(TEXT_MAX.search_string).optional(),
   q: text(TEXT_MAX.q).optional(),
-  email: z.string().trim().max(254).regex(/^[^@\s]+@[^@\s]+$/, 'email is not an e-mail address').optional(),
+  email: z.string().trim().max(EMAIL_MAX).regex(EMAIL, 'email is not an e-mail address').optional(),
   email_sha256: z.string().regex(SHA256_HEX, 'email_sha256 must be 64 hex characters').optional(),
 });
 export type RawEvent = z.infer<typeof rawEventSchema>;

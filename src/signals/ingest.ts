@@ -9,8 +9,8 @@
  * the request decides: one that refuses ads, stored or not, withdraws ad consent and the hash.
  */
 import type { Catalog } from '../catalog/catalog';
-import { sha256Hex } from '../util/crypto';
 import { decideConsent } from './consent';
+import { emailHash } from './email';
 import { parseEvent, type EventDefaults } from './events';
 import type { ConsentDrop, SignalStore, StoredEvent, VisitorTouch } from './port';
 
@@ -83,7 +83,7 @@ export async function ingestEvents(signals: SignalStore, input: IngestInput): Pr
     if (e.clamped) clamped.push({ index, reason: e.clamped });
     withdrawn.delete(e.visitor_id);
     // Hashed only when it may be kept: the address of a visitor who refused ads is not processed at all.
-    const emailHash = !decision.adConsent ? null : e.email !== null ? await sha256Hex(e.email.toLowerCase()) : e.email_sha256;
+    const hashed = !decision.adConsent ? null : e.email !== null ? await emailHash(e.email) : e.email_sha256;
     stored.push({
       event_id: e.event_id,
       visitor_id: e.visitor_id,
@@ -104,8 +104,8 @@ export async function ingestEvents(signals: SignalStore, input: IngestInput): Pr
     if (!decision.adConsent) withdrawAds(v);
     else {
       v.ad_consent = true;
-      if (emailHash) {
-        v.email_sha256 = emailHash;
+      if (hashed) {
+        v.email_sha256 = hashed;
         v.keep_email = false;
       }
     }

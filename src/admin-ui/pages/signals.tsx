@@ -16,6 +16,7 @@ import { eraseByEmail, eraseVisitor } from '../../signals/erasure';
 import { readForm, text, uiCatalog, type UiEnv } from '../context';
 import { catalogPath, Notice, Page } from '../layout';
 import { bucketEvents, EventsChart, fmt, FunnelChart, pct, seriesOf, SIGNAL_STYLES, TopProductsChart } from '../signal-charts';
+import { EMAIL_MAX } from '../../signals/email';
 
 const DAY_CHOICES = [7, 30, 90, 365];
 const TOP = 10;
@@ -309,7 +310,7 @@ export function signalsPages(app: Hono<UiEnv>): void {
               id="email"
               name="email"
               type="email"
-              maxlength={254}
+              maxlength={EMAIL_MAX}
               autocomplete="off"
               spellcheck={false}
               aria-describedby="email-hint"
