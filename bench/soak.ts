@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { generateCsvChunks, generateProducts } from '../src/demo/catalog-generator';
-import { demoImageRoute } from '../src/demo/images';
+import { serveDemoImages } from '../src/demo/images';
 import { parseSettings } from '../src/env';
 import { PROJECT_ROOT } from '../src/runtime/node-parts';
 import { startServer } from '../src/runtime/node';
@@ -122,28 +122,6 @@ function rssOf(pid: number): number | null {
   }
 }
 
-// ---------------------------------------------------------------- photos on loopback
-
-async function photoServer(): Promise<{ origin: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const m = /^\/demo\/images\/(.+)\.([a-z]+)$/.exec(req.url ?? '');
-    const id = m?.[1] ? decodeURIComponent(m[1]) : '';
-    (m?.[2] ? demoImageRoute(id, m[2]) : Promise.resolve(null))
-      .then((image) => {
-        if (!image) {
-          res.writeHead(404).end();
-          return;
-        }
-        res.writeHead(200, { 'content-type': image.contentType, 'content-length': image.body.byteLength });
-        res.end(image.body);
-      })
-      .catch(() => res.writeHead(500).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 // ---------------------------------------------------------------- HTTP client
 
 interface Answer {
@@ -232,7 +210,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(os.tmpdir(), 'adfeed-soak-'));
   const dbFile = join(dir, 'soak.db');
-  const photos = await photoServer();
+  const photos = await serveDemoImages();
   const { child, url: base } = await startChild(dbFile, '127.0.0.1');
   const pid = child.pid!;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency + 2 });

@@ -7,7 +7,9 @@
  * no dependence on system fonts, and no promotional overlay, as Google requires of image_link.
  * Deterministic: the same id always gives the same bytes.
  */
+import { serve } from '@hono/node-server';
 import { Resvg } from '@resvg/resvg-js';
+import { Hono } from 'hono';
 import sharp from 'sharp';
 import { demoLook, type DemoShape } from './catalog-generator';
 
@@ -170,4 +172,31 @@ export async function demoImageRoute(
   const kind = FORMATS.get(ext.toLowerCase());
   if (!kind || !ID_PATTERN.test(id)) return null;
   return { body: await renderDemoImage(id, { format: kind.format }), contentType: kind.contentType };
+}
+
+/** `GET /demo/images/:id.:ext` as a Hono app: mounted by the demo server, or served alone by `serveDemoImages`. */
+export function demoImageRoutes(): Hono {
+  const app = new Hono();
+  app.get('/demo/images/:file', async (c) => {
+    const m = /^(.+)\.([a-z]+)$/.exec(c.req.param('file'));
+    const image = m?.[1] && m[2] ? await demoImageRoute(m[1], m[2]) : null;
+    if (!image) return c.json({ error: 'not_found', message: 'no such demo image' }, 404);
+    return c.body(image.body as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': image.contentType,
+      'Cache-Control': 'public, max-age=86400',
+    });
+  });
+  return app;
+}
+
+/**
+ * The demo photos on their own loopback server (port 0: any free one), for runs where the
+ * service under test is another process or a Worker: the soak, `npm run dev:worker`.
+ */
+export async function serveDemoImages(port = 0): Promise<{ origin: string; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: demoImageRoutes().fetch, port, hostname: '127.0.0.1' }, (info) =>
+      resolve({ origin: `http://127.0.0.1:${info.port}`, close: () => new Promise((done) => server.close(() => done())) }),
+    );
+  });
 }

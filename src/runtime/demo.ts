@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { createApp } from '../app';
 import { runImport } from '../catalog/import';
 import { csvStream } from '../demo/catalog-generator';
-import { demoImageRoute } from '../demo/images';
+import { demoImageRoutes } from '../demo/images';
 import { parseSettings } from '../env';
 import { escapeXml } from '../feeds/escape';
 import { randomToken } from '../util/crypto';
@@ -64,15 +64,7 @@ async function main(): Promise<void> {
   }
 
   const root = new Hono();
-  root.get('/demo/images/:file', async (c) => {
-    const m = /^(.+)\.([a-z]+)$/.exec(c.req.param('file'));
-    const image = m?.[1] && m[2] ? await demoImageRoute(m[1], m[2]) : null;
-    if (!image) return c.json({ error: 'not_found', message: 'no such demo image' }, 404);
-    return c.body(image.body as Uint8Array<ArrayBuffer>, 200, {
-      'Content-Type': image.contentType,
-      'Cache-Control': 'public, max-age=86400',
-    });
-  });
+  root.route('/', demoImageRoutes());
   root.get('/p/:id', async (c) => {
     const product = await store.getProduct(catalog!.id, c.req.param('id'));
     if (!product) return c.text('no such product', 404);

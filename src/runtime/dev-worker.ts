@@ -5,11 +5,9 @@
  * admin API) and serves the demo's product photos from a small Node server on loopback, which
  * the Worker is allowed to fetch. Prints the admin token and the feed URLs.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { csvStream } from '../demo/catalog-generator';
-import { demoImageRoute } from '../demo/images';
+import { serveDemoImages } from '../demo/images';
 import { builtinDefinitions } from '../feeds/definitions-bundle';
 import { randomToken } from '../util/crypto';
 import { PROJECT_ROOT } from './node-parts';
@@ -17,24 +15,12 @@ import { startLocalWorker } from './wrangler-local';
 
 const SLUG = 'demo';
 
-/** On the port after the Worker's, fixed, so the photo links stored by a first start stay valid. */
-async function servePhotos(port: number): Promise<string> {
-  const server = createServer((req, res) => {
-    const m = /^\/demo\/images\/(.+)\.([a-z]+)$/.exec(req.url ?? '');
-    void (m?.[1] && m[2] ? demoImageRoute(m[1], m[2]) : Promise.resolve(null)).then((image) => {
-      if (!image) return res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': image.contentType }).end(image.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8788);
   const url = `http://127.0.0.1:${port}`;
   const token = process.env.ADMIN_TOKEN ?? randomToken();
-  const photos = await servePhotos(port + 1);
+  // on the port after the Worker's, fixed, so the photo links stored by a first start stay valid
+  const photos = (await serveDemoImages(port + 1)).origin;
   const worker = await startLocalWorker({
     persistTo: join(PROJECT_ROOT, 'data', 'worker-state'),
     port,
