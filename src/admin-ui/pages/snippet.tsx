@@ -216,7 +216,7 @@ export function snippetPages(app: Hono<UiEnv>): void {
             </h3>
             <p>
               Events older than {catalog.retention_days} days are deleted. <code>adfeed('forget')</code> lets a visitor erase
-              themself; you can erase one by id in the <a href={catalogPath(slug, '/signals')}>Signals</a> tab. E-mail addresses
+              themself; you can erase one by visitor id or e-mail address in the <a href={catalogPath(slug, '/signals')}>Signals</a> tab. E-mail addresses
               are only ever kept as SHA-256 hashes.
             </p>
           </section>
