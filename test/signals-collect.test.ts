@@ -282,6 +282,30 @@ describe('POST /collect', () => {
     expect(badPreflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers a preflight naming no catalog from one read of the catalogs a second, and rate-limits preflights', async () => {
+    let reads = 0;
+    const store = new Proxy(t.deps.store, {
+      get: (target, key, receiver) =>
+        key === 'listCatalogs'
+          ? () => {
+              reads++;
+              return target.listCatalogs();
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const app = createApp({ ...t.deps, store, collectRateLimit: { perSecond: 1, burst: 20 } });
+    const preflight = (origin: string, ip = '203.0.113.7') =>
+      app.request('/collect', { method: 'OPTIONS', headers: { origin, 'x-forwarded-for': ip } });
+    // Many origins, one address: each answer is right, and the catalogs are read once.
+    for (let i = 0; i < 10; i++) expect((await preflight(i % 2 ? ORIGIN : `https://other-${i}.example`)).status).toBe(i % 2 ? 204 : 403);
+    expect(reads).toBe(1);
+    // Preflights spend the address's tokens like the requests they announce.
+    const statuses = [];
+    for (let i = 0; i < 12; i++) statuses.push((await preflight(ORIGIN)).status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    expect((await preflight(ORIGIN, '198.51.100.2')).status).toBe(204);
+  });
+
   it('answers 429 with Retry-After once an address used its burst, per address', async () => {
     const app = createApp({ ...t.deps, collectRateLimit: { perSecond: 1, burst: 3 } });
     const body = () => ({ catalog: 'shop', vid: VID, consent: true, events: [{ type: 'view_item', event_id: eid(), id: 'A' }] });

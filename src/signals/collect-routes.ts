@@ -71,16 +71,33 @@ const CATALOG_TTL_MS = 1000;
 
 function catalogCache() {
   const known = new Map<string, { catalog: Catalog; until: number }>();
-  return async function findCatalog(deps: AppDeps, slug: string | undefined): Promise<Catalog> {
-    if (!slug) throw badRequest('name the catalog: "catalog" in the body or ?catalog= in the URL');
-    const now = Date.now();
-    const hit = known.get(slug);
-    if (hit && hit.until > now) return hit.catalog;
-    const catalog = SLUG.test(slug) ? await deps.store.getCatalog(slug) : null;
-    if (!catalog) throw notFound(`no catalog "${slug.slice(0, 63)}"`);
-    if (known.size > 10_000) known.clear();
-    known.set(slug, { catalog, until: now + CATALOG_TTL_MS });
-    return catalog;
+  let origins: { allowed: Set<string>; until: number } | null = null;
+  return {
+    async findCatalog(deps: AppDeps, slug: string | undefined): Promise<Catalog> {
+      if (!slug) throw badRequest('name the catalog: "catalog" in the body or ?catalog= in the URL');
+      const now = Date.now();
+      const hit = known.get(slug);
+      if (hit && hit.until > now) return hit.catalog;
+      const catalog = SLUG.test(slug) ? await deps.store.getCatalog(slug) : null;
+      if (!catalog) throw notFound(`no catalog "${slug.slice(0, 63)}"`);
+      if (known.size > 10_000) known.clear();
+      known.set(slug, { catalog, until: now + CATALOG_TTL_MS });
+      return catalog;
+    },
+    /**
+     * Does any catalog allow this origin? For a preflight that names no catalog. Every catalog
+     * is read, so the answer is remembered like one catalog: a stream of such preflights from
+     * many origins costs one read a second, not one per request.
+     */
+    async allowedAnywhere(deps: AppDeps, origin: string): Promise<boolean> {
+      const now = Date.now();
+      if (!origins || origins.until <= now) {
+        const allowed = new Set<string>();
+        for (const catalog of await deps.store.listCatalogs()) for (const o of catalog.allowed_origins) allowed.add(o);
+        origins = { allowed, until: now + CATALOG_TTL_MS };
+      }
+      return origins.allowed.has(origin);
+    },
   };
 }
 
@@ -94,7 +111,8 @@ function guardOrigin(c: Ctx, catalog: Catalog): void {
 
 export function collectRoutes() {
   const app = new Hono<AppEnv>();
-  const findCatalog = catalogCache();
+  const catalogs = catalogCache();
+  const findCatalog = catalogs.findCatalog;
   let buckets: TokenBuckets | null | undefined;
 
   /** 0 when allowed, else seconds to wait. Built on first use from the deps' limit (null: off). */
@@ -121,10 +139,13 @@ export function collectRoutes() {
   app.options('/:route{collect|forget}', async (c) => {
     const origin = c.req.header('origin');
     if (!origin) return c.body(null, 204);
-    const { store } = c.get('deps');
+    rateLimit(c);
+    const deps = c.get('deps');
     const slug = c.req.query('catalog');
-    const catalogs = slug ? [await findCatalog(c.get('deps'), slug)] : await store.listCatalogs();
-    if (!catalogs.some((cat) => checkOrigin(origin, cat) === 'allowed')) throw refuseOrigin(origin);
+    const allowed = slug
+      ? checkOrigin(origin, await findCatalog(deps, slug)) === 'allowed'
+      : await catalogs.allowedAnywhere(deps, origin);
+    if (!allowed) throw refuseOrigin(origin);
     return preflight(c, origin);
   });
 

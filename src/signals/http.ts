@@ -74,17 +74,17 @@ export function preflight(c: Context, origin: string): Response {
   return c.body(null, 204);
 }
 
-/**
- * The caller's address from proxy headers: Cloudflare's `cf-connecting-ip`, else the first hop
- * of `x-forwarded-for`. Only trustworthy behind a proxy that sets them; a runtime that sees the
- * socket (Node) falls back to it in its own `clientIp`.
- */
 /** The caller's address as the runtime knows it (`deps.clientIp`), for per-client rate limits. */
 export function clientIpOf(c: Context<AppEnv>): string {
   const deps = c.get('deps');
   return (deps.clientIp ?? headerClientIp)(c) ?? 'unknown';
 }
 
+/**
+ * The caller's address from proxy headers: Cloudflare's `cf-connecting-ip`, else the first hop
+ * of `x-forwarded-for`. Only trustworthy behind a proxy that sets them; a runtime that sees the
+ * socket (Node) falls back to it in its own `clientIp`.
+ */
 export function headerClientIp(c: Context): string | undefined {
   const cf = c.req.header('cf-connecting-ip');
   if (cf) return cf.trim();
