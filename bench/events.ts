@@ -48,6 +48,7 @@ import { parseSettings } from '../src/env';
 import { nodeDeps, openNodeStore, PROJECT_ROOT } from '../src/runtime/node-parts';
 import { startServer } from '../src/runtime/node';
 import { parseEvent } from '../src/signals/events';
+import { PIXEL_GIF } from '../src/signals/pixel';
 import type { StoredEvent } from '../src/signals/port';
 import { runChildJson } from './child';
 import { rng } from './random';
@@ -333,11 +334,7 @@ const cpuSince = (from: NodeJS.CpuUsage) => {
 
 /** The GIF from a server that does nothing else: what node:http and this generator manage on this machine now. */
 async function bareGifServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const gif = new Uint8Array([
-    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21,
-    0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44,
-    0x01, 0x00, 0x3b,
-  ]);
+  const gif = PIXEL_GIF;
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store', 'content-length': gif.byteLength });
     res.end(gif);

@@ -20,9 +20,15 @@ import { audienceRoutes } from './insights/audience-routes';
 import { labelRoutes } from './insights/label-routes';
 import { recsRoutes } from './insights/recs-routes';
 import { signalAdminRoutes } from './signals/admin-routes';
+import { createCollectEdge, type CollectEdge } from './signals/collect-edge';
 import { collectRoutes } from './signals/collect-routes';
 
-export function createApp(deps: AppDeps) {
+/**
+ * `collectEdge`: the signal routes' shared state (catalog cache, rate-limit buckets), passed in by
+ * a runtime that also answers a signal route itself (Node's pixel fast path), so both spend the
+ * same buckets; made here otherwise.
+ */
+export function createApp(deps: AppDeps, parts: { collectEdge?: CollectEdge } = {}) {
   const creatives = deps.creative
     ? new CreativeService(deps.creative, deps.store, deps.templates ?? TEMPLATES, deps.blobCache)
     : null;
@@ -66,7 +72,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/feeds', feedRoutes());
   app.route('/recs', recsRoutes());
-  app.route('/', collectRoutes());
+  app.route('/', collectRoutes(parts.collectEdge ?? createCollectEdge(deps)));
   return app;
 }
 

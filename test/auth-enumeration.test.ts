@@ -295,7 +295,11 @@ describe('outbound requests', () => {
       const rel = relative(SRC, file).split('\\').join('/');
       if (BROWSER_SCRIPTS.includes(rel) || LOCAL_TOOLING.includes(rel)) continue;
       // inbound, not outbound: a Worker's `async fetch(request…)` handler and calls into the app
-      const text = readFileSync(file, 'utf8').replace(/\basync\s+fetch\s*\(|\bapp\.fetch\s*\(/g, '');
+      // Nor type-only imports (erased before anything runs), nor node:http's createServer alone (a listener).
+      const text = readFileSync(file, 'utf8')
+        .replace(/\basync\s+fetch\s*\(|\bapp\.fetch\s*\(/g, '')
+        .replace(/^import\s+type\s[^;]+;$/gm, '')
+        .replace(/^import\s*\{\s*createServer\s*\}\s*from\s*['"]node:http['"];$/gm, '');
       if (OUTBOUND.some((re) => re.test(text))) hits.add(rel);
     }
     expect([...hits].sort()).toEqual(GUARDED_FETCHERS);

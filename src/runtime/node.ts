@@ -2,12 +2,16 @@
  * `npm start`: the Node server. Reads settings from the environment, opens SQLite, serves the
  * app with @hono/node-server, and runs housekeeping on a timer.
  */
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from '../app';
 import type { AppDeps } from '../deps';
 import { parseSettings, SettingsError, type Settings } from '../env';
 import { runHousekeeping } from '../jobs/housekeeping';
+import { createCollectEdge } from '../signals/collect-edge';
 import { nodeDeps, openNodeStore } from './node-parts';
+import { withPixelFastPath } from './node-pixel';
 
 /** Housekeeping interval (src/jobs/housekeeping.ts): retention, old product versions, held imports, fetch logs, labels. */
 const GC_EVERY_MS = 10 * 60_000;
@@ -23,7 +27,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { store, close } = await openNodeStore(settings.dbFile);
   const deps: AppDeps = { ...nodeDeps(store, settings), ...opts.overrides };
-  const app = createApp(deps);
+  const collectEdge = createCollectEdge(deps);
+  const app = createApp(deps, { collectEdge });
   const timer = setInterval(() => {
     runHousekeeping(deps, new Date())
       .then((report) => {
@@ -32,9 +37,11 @@ export async function startServer(
       .catch((err: unknown) => console.error('housekeeping failed', err));
   }, GC_EVERY_MS);
   timer.unref();
+  // GET /px.gif is answered before Hono's listener (./node-pixel.ts says why).
+  const server = createServer(withPixelFastPath(collectEdge, settings.trustProxy, getRequestListener(app.fetch)));
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: settings.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
-      const url = `http://localhost:${info.port}`;
+    server.listen(settings.port, process.env.HOST ?? '0.0.0.0', () => {
+      const url = `http://localhost:${(server.address() as AddressInfo).port}`;
       opts.onReady?.(url);
       resolve({
         url,
@@ -43,10 +50,11 @@ export async function startServer(
             clearInterval(timer);
             server.close(() => {
               // Commit what the last requests queued before the database closes.
-              deps.signals.drain().finally(() => {
-                close();
-                done();
-              });
+              deps.signals
+                .drain()
+                .finally(close)
+                .catch((err: unknown) => console.error('closing the database failed', err))
+                .finally(done);
             });
           }),
       });

@@ -6,8 +6,7 @@
  *   dropped_consent, rejected: [{index, reason}], clamped: [...]}`; a bad event never costs the others.
  *   `events: []` with `vid` and `consent` is a consent change: one that does not allow ads
  *   withdraws the stored visitor's ad consent and e-mail hash (nothing else is stored).
- * - `GET /px.gif`: one event in the query (e-mails, no-JS pages). Always the 43-byte GIF, so a
- *   refused event never shows a broken image; the outcome is in `X-Adfeed-Result`.
+ * - `GET /px.gif`: one event in the query (e-mails, no-JS pages), answered by ./pixel.ts.
  * - `GET /t.js`: the snippet (./snippet.ts).
  * - `POST /forget`: a visitor erases themself: `{catalog, vid}`.
  *
@@ -19,22 +18,16 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog';
 import { SLUG } from '../catalog/settings-schema';
-import type { AppDeps, AppEnv } from '../deps';
-import { AppError, badRequest, notFound } from '../errors';
+import type { AppEnv } from '../deps';
+import { badRequest } from '../errors';
 import { isBot } from './bots';
+import { RateLimited, type CollectEdge } from './collect-edge';
 import { consentSchema, decideConsent, gpcHeader } from './consent';
 import { MAX_EVENTS, VISITOR_ID } from './events';
 import { allowOrigin, checkOrigin, clientIpOf, preflight, readJsonObject, refuseOrigin } from './http';
-import { ingestEvents, type IngestResult } from './ingest';
-import { DEFAULT_RATE_LIMIT, tokenBuckets, type TokenBuckets } from './rate-limit';
+import { ingestEvents } from './ingest';
+import { answerPixel, PIXEL_GIF } from './pixel';
 import { renderSnippet } from './snippet';
-
-/** A transparent 1×1 GIF89a, the smallest image every mail client renders. */
-export const PIXEL_GIF = new Uint8Array([
-  0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21,
-  0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44,
-  0x01, 0x00, 0x3b,
-]);
 
 const envelopeSchema = z
   .object({
@@ -61,46 +54,6 @@ function zodReason(error: z.ZodError): string {
   return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
-/**
- * Catalog settings for the hot routes, remembered for a second: the lookup (15-60 µs measured)
- * was one of the larger costs of a pixel request. A settings change (consent mode, origins)
- * applies within that second. Real time on purpose, not deps.clock: a frozen test clock must not
- * freeze the cache.
- */
-const CATALOG_TTL_MS = 1000;
-
-function catalogCache() {
-  const known = new Map<string, { catalog: Catalog; until: number }>();
-  let origins: { allowed: Set<string>; until: number } | null = null;
-  return {
-    async findCatalog(deps: AppDeps, slug: string | undefined): Promise<Catalog> {
-      if (!slug) throw badRequest('name the catalog: "catalog" in the body or ?catalog= in the URL');
-      const now = Date.now();
-      const hit = known.get(slug);
-      if (hit && hit.until > now) return hit.catalog;
-      const catalog = SLUG.test(slug) ? await deps.store.getCatalog(slug) : null;
-      if (!catalog) throw notFound(`no catalog "${slug.slice(0, 63)}"`);
-      if (known.size > 10_000) known.clear();
-      known.set(slug, { catalog, until: now + CATALOG_TTL_MS });
-      return catalog;
-    },
-    /**
-     * Does any catalog allow this origin? For a preflight that names no catalog. Every catalog
-     * is read, so the answer is remembered like one catalog: a stream of such preflights from
-     * many origins costs one read a second, not one per request.
-     */
-    async allowedAnywhere(deps: AppDeps, origin: string): Promise<boolean> {
-      const now = Date.now();
-      if (!origins || origins.until <= now) {
-        const allowed = new Set<string>();
-        for (const catalog of await deps.store.listCatalogs()) for (const o of catalog.allowed_origins) allowed.add(o);
-        origins = { allowed, until: now + CATALOG_TTL_MS };
-      }
-      return origins.allowed.has(origin);
-    },
-  };
-}
-
 /** Refuses a disallowed browser origin (403); lets an allowed one read the answer. */
 function guardOrigin(c: Ctx, catalog: Catalog): void {
   const origin = c.req.header('origin');
@@ -109,29 +62,15 @@ function guardOrigin(c: Ctx, catalog: Catalog): void {
   if (verdict === 'allowed') allowOrigin(c, origin!);
 }
 
-export function collectRoutes() {
+export function collectRoutes(edge: CollectEdge) {
   const app = new Hono<AppEnv>();
-  const catalogs = catalogCache();
-  const findCatalog = catalogs.findCatalog;
-  let buckets: TokenBuckets | null | undefined;
-
-  /** 0 when allowed, else seconds to wait. Built on first use from the deps' limit (null: off). */
-  function limited(c: Ctx): number {
-    const deps = c.get('deps');
-    if (buckets === undefined) {
-      const limit = deps.collectRateLimit === undefined ? DEFAULT_RATE_LIMIT : deps.collectRateLimit;
-      buckets = limit ? tokenBuckets(limit) : null;
-    }
-    if (!buckets) return 0;
-    const ip = clientIpOf(c);
-    return buckets.take(ip, deps.clock().getTime());
-  }
 
   function rateLimit(c: Ctx): void {
-    const wait = limited(c);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      throw new AppError(429, 'rate_limited', `too many requests from this address; retry in ${wait} s`);
+    try {
+      edge.rateLimit(clientIpOf(c));
+    } catch (err) {
+      if (err instanceof RateLimited) c.header('Retry-After', String(err.retryAfter));
+      throw err;
     }
   }
 
@@ -140,11 +79,8 @@ export function collectRoutes() {
     const origin = c.req.header('origin');
     if (!origin) return c.body(null, 204);
     rateLimit(c);
-    const deps = c.get('deps');
     const slug = c.req.query('catalog');
-    const allowed = slug
-      ? checkOrigin(origin, await findCatalog(deps, slug)) === 'allowed'
-      : await catalogs.allowedAnywhere(deps, origin);
+    const allowed = slug ? checkOrigin(origin, await edge.findCatalog(slug)) === 'allowed' : await edge.allowedAnywhere(origin);
     if (!allowed) throw refuseOrigin(origin);
     return preflight(c, origin);
   });
@@ -154,7 +90,7 @@ export function collectRoutes() {
     if (isBot(c.req.header('user-agent'))) return c.body(null, 204);
     rateLimit(c);
     const body = await readJsonObject(c);
-    const catalog = await findCatalog(deps, typeof body.catalog === 'string' ? body.catalog : c.req.query('catalog'));
+    const catalog = await edge.findCatalog(typeof body.catalog === 'string' ? body.catalog : c.req.query('catalog'));
     guardOrigin(c, catalog);
     const envelope = envelopeSchema.safeParse(body);
     if (!envelope.success) throw badRequest(`the batch was refused: ${zodReason(envelope.error)}`);
@@ -174,52 +110,9 @@ export function collectRoutes() {
   });
 
   app.get('/px.gif', async (c) => {
-    let outcome: string;
-    try {
-      outcome = await pixel(c);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      outcome = err.code;
-    }
-    return c.body(PIXEL_GIF, 200, {
-      'Content-Type': 'image/gif',
-      'Content-Length': String(PIXEL_GIF.byteLength),
-      'Cache-Control': 'no-store, max-age=0',
-      'X-Adfeed-Result': outcome,
-    });
+    const answer = await answerPixel(edge, { url: c.req.url, header: (name) => c.req.header(name), clientIp: clientIpOf(c) });
+    return c.body(PIXEL_GIF, answer.status, answer.headers);
   });
-
-  async function pixel(c: Ctx): Promise<string> {
-    const deps = c.get('deps');
-    if (isBot(c.req.header('user-agent'))) return 'bot';
-    rateLimit(c);
-    const q = c.req.query();
-    const catalog = await findCatalog(deps, q.c ?? q.catalog);
-    guardOrigin(c, catalog);
-    const ids = c.req.queries('id') ?? [];
-    const event: Record<string, unknown> = {
-      type: q.e,
-      eid: q.eid,
-      vid: q.vid,
-      ts: q.ts,
-      content_ids: ids.length ? ids.flatMap((id) => id.split(',')).filter(Boolean) : undefined,
-      list_id: q.list,
-      order_id: q.order_id,
-      value: q.value,
-      currency: q.currency,
-      search_term: q.q,
-      email_sha256: q.em,
-      consent: q.consent === undefined ? undefined : q.consent === '1' || q.consent === 'true',
-    };
-    const result = await ingestEvents(deps.signals, {
-      catalog,
-      events: [event],
-      defaults: {},
-      gpc: gpcHeader(c.req.header('sec-gpc')),
-      now: deps.clock(),
-    });
-    return pixelOutcome(result);
-  }
 
   app.get('/t.js', async (c) => {
     const slug = c.req.query('c') ?? c.req.query('catalog');
@@ -246,7 +139,7 @@ export function collectRoutes() {
     const deps = c.get('deps');
     rateLimit(c);
     const body = await readJsonObject(c);
-    const catalog = await findCatalog(deps, typeof body.catalog === 'string' ? body.catalog : c.req.query('catalog'));
+    const catalog = await edge.findCatalog(typeof body.catalog === 'string' ? body.catalog : c.req.query('catalog'));
     guardOrigin(c, catalog);
     const parsed = forgetSchema.safeParse(body);
     if (!parsed.success) throw badRequest(`the request was refused: ${zodReason(parsed.error)}`);
@@ -255,11 +148,4 @@ export function collectRoutes() {
   });
 
   return app;
-}
-
-function pixelOutcome(r: IngestResult): string {
-  if (r.rejected.length) return `rejected; ${r.rejected[0]!.reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}`;
-  if (r.dropped_consent) return 'dropped_consent';
-  if (r.duplicates) return 'duplicate';
-  return r.clamped.length ? 'stored; clamped' : 'stored';
 }

@@ -86,8 +86,13 @@ export function clientIpOf(c: Context<AppEnv>): string {
  * socket (Node) falls back to it in its own `clientIp`.
  */
 export function headerClientIp(c: Context): string | undefined {
-  const cf = c.req.header('cf-connecting-ip');
+  return clientIpFromHeaders((name) => c.req.header(name));
+}
+
+/** `headerClientIp` over any header lookup (a server that answers before Hono has no Context). */
+export function clientIpFromHeaders(header: (name: string) => string | undefined): string | undefined {
+  const cf = header('cf-connecting-ip');
   if (cf) return cf.trim();
-  const first = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  const first = header('x-forwarded-for')?.split(',')[0]?.trim();
   return first || undefined;
 }
