@@ -1,7 +1,8 @@
 /**
  * The ingest write path (src/store/event-writes.ts) within D1's limits and with its dedup rules:
  * at most 100 bound parameters a statement, no transaction statements, a batch of 50 events in
- * a dozen statements, and a repeated event id counted once, inside one write or across writes.
+ * under a dozen statements, and a repeated event id counted once, inside one write or across
+ * writes. Then the rollup of stored events into per-product day counts (src/store/event-rollup.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventWrite, StoredEvent } from '../src/signals/port';
@@ -76,14 +77,15 @@ describe('ingest write path', () => {
   it('writes a beacon of 50 events in a dozen statements, not one or two per event', async () => {
     const beacon = Array.from({ length: 50 }, (_, i) => event(`b-${i}`, [`SKU-${i}`]));
     await signals.recordEvents(write(beacon));
-    // 3 day-count inserts (20 rows each), 7 event inserts (8 rows each), the visitor, the drops
-    expect(seen).toHaveLength(12);
+    // 7 event inserts (8 rows each), the visitor, the drops; the day counts come later, set-based
+    expect(seen).toHaveLength(9);
     expect(all('SELECT count(*) AS n FROM event_items')).toEqual([{ n: 50 }]);
   });
 
   it('keeps an event id sent twice in one write once, and counts its products once', async () => {
     const result = await signals.recordEvents(write([event('twice', ['A']), event('twice', ['A', 'B']), event('once', ['A'])]));
     expect(result).toEqual({ inserted: 2, duplicates: 1 });
+    await signals.rollUp();
     expect(all('SELECT event_id, product_id FROM event_items ORDER BY event_id, product_id')).toEqual([
       { event_id: 'once', product_id: 'A' },
       { event_id: 'twice', product_id: 'A' },
@@ -95,6 +97,7 @@ describe('ingest write path', () => {
     await signals.recordEvents(write([event('retry', ['A'])]));
     const again = await signals.recordEvents(write([event('retry', ['A', 'B'], { occurred_at: '2026-11-23T11:00:05.000Z' })]));
     expect(again).toEqual({ inserted: 0, duplicates: 1 });
+    await signals.rollUp();
     expect(all('SELECT product_id FROM event_items')).toEqual([{ product_id: 'A' }]);
     expect(all('SELECT product_id, views FROM product_event_days')).toEqual([{ product_id: 'A', views: 1 }]);
   });
@@ -108,6 +111,7 @@ describe('ingest write path', () => {
         event('d4', ['B'], { type: 'remove_from_cart' }),
       ]),
     );
+    await signals.rollUp();
     expect(all('SELECT day, product_id, views, carts, purchases, other_events FROM product_event_days ORDER BY day, product_id')).toEqual([
       { day: '2026-11-22', product_id: 'A', views: 1, carts: 0, purchases: 0, other_events: 0 },
       { day: '2026-11-23', product_id: 'A', views: 0, carts: 1, purchases: 1, other_events: 0 },

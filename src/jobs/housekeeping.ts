@@ -3,7 +3,8 @@
  * Workers Cron Trigger calls it from `scheduled()`.
  *
  * 1. Retention (SPEC §3): per catalog, events and event items older than `retention_days`, then
- *    visitors last seen before that with no events left, and older consent counts.
+ *    visitors last seen before that with no events left, and older consent counts. The events
+ *    stored since the last rollup are added to the per-product day counts first.
  * 2. Catalog garbage: product versions no feed can still read, expired held imports, old fetch logs.
  * 3. Performance labels of catalogs whose label set is stale (src/insights/refresh.ts).
  * 4. Creative cache: rendered images and resized photos not rewritten for 30 days (creatives of
@@ -16,6 +17,8 @@ import { refreshStaleLabels } from '../insights/refresh';
 import type { PurgeCounts } from '../signals/port';
 
 export interface HousekeepingReport {
+  /** events added to the per-product day counts (src/store/event-rollup.ts) */
+  rolled_up: number;
   purged: Array<{ catalog: string; before: string } & PurgeCounts>;
   /** rows removed by store.collectGarbage */
   garbage: number;
@@ -33,7 +36,7 @@ export async function runHousekeeping(
   deps: Pick<AppDeps, 'store' | 'signals' | 'insights' | 'blobCache'>,
   now: Date,
 ): Promise<HousekeepingReport> {
-  const report: HousekeepingReport = { purged: [], garbage: 0, labels_refreshed: [], cache_swept: 0, errors: [] };
+  const report: HousekeepingReport = { rolled_up: 0, purged: [], garbage: 0, labels_refreshed: [], cache_swept: 0, errors: [] };
   const step = async (name: string, work: () => Promise<void>) => {
     try {
       await work();
@@ -42,6 +45,10 @@ export async function runHousekeeping(
     }
   };
 
+  // Before retention: an event it deletes would otherwise never be counted.
+  await step('rollup', async () => {
+    report.rolled_up = await deps.signals.rollUp();
+  });
   await step('retention', async () => {
     for (const catalog of await deps.store.listCatalogs()) {
       const before = new Date(now.getTime() - catalog.retention_days * DAY_MS).toISOString();

@@ -8,4 +8,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   '0003_creatives.sql',
   '0004_import_owner.sql',
   '0005_signals_write_path.sql',
+  '0006_event_rollup.sql',
 ];

@@ -61,7 +61,7 @@ export function workerDeps(env: WorkerEnv, settings: Settings): AppDeps & { driv
     // (Made here, not at module load: Workers refuse random values outside a request.)
     store: createSqlStore(driver, { importOwner: `worker:${randomToken(6)}` }),
     insights: createInsightStore(driver),
-    signals: createSignalStore(driver, { coalesce: false }),
+    signals: createSignalStore(driver, { coalesce: false, rollupEvery: null }),
     clock: () => new Date(),
     settings,
     feeds: builtinDefinitions,

@@ -123,6 +123,11 @@ export interface SignalStore {
   purgeBefore(catalogId: number, before: string): Promise<PurgeCounts>;
   /** Figures since `since`, the start of a UTC day (per-product counts are kept per day). */
   stats(catalogId: number, since: string, topLimit: number): Promise<SignalStats>;
+  /**
+   * Adds the events stored so far to the per-product day counts (src/store/event-rollup.ts);
+   * resolves with how many it covered. Reads of those counts do this themselves.
+   */
+  rollUp(): Promise<number>;
   /** Resolves when every write queued so far is committed (shutdown, tests). */
   drain(): Promise<void>;
 }

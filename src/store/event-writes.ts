@@ -1,28 +1,23 @@
 /**
- * The statements one ingest write commits (migrations/0005_signals_write_path.sql explains the
- * tables). Per request, not per event: multi-row INSERTs, each within D1's 100 bound parameters,
- * so a batch of 50 events is about a dozen statements instead of a hundred.
+ * The statements one ingest write commits (migrations/0005_signals_write_path.sql and
+ * 0006_event_rollup.sql explain the tables). Per request, not per event: multi-row INSERTs, each
+ * within D1's 100 bound parameters, so a batch of 50 events is about a dozen statements.
  *
  * Order matters, and the write queue keeps it inside a transaction:
- * 1. the per-product day counts, each row guarded by "this event is not stored yet", so a
- *    retried event counts nothing, not even products it did not name the first time;
- * 2. the events themselves, `ON CONFLICT DO NOTHING` on (catalog_id, event_id): their `changes`
+ * 1. the events themselves, `ON CONFLICT DO NOTHING` on (catalog_id, event_id): their `changes`
  *    add up to the events this write stored, the rest were duplicates;
- * 3. one visitor upsert per visitor of the write, ad-consent withdrawals, then the consent-drop counts.
- * An event id twice in one write is kept once here, before any SQL: both copies would pass the
- * guard in step 1, which runs before step 2 stores the first.
+ * 2. one visitor upsert per visitor of the write, ad-consent withdrawals, then the consent-drop counts.
+ * The per-product day counts are not written here: ./event-rollup.ts adds stored events to them
+ * later, set-based, for a fraction of the cost per event.
  *
  * Plain `?` parameters only: the better-sqlite3 driver binds numbered ones (`?1`) through a
  * named object built per statement, measurable on this path.
  */
-import { COUNTED_EVENTS } from '../insights/labels';
 import type { EventWrite, StoredEvent } from '../signals/port';
 import type { SqlStatement, SqlValue } from './sql';
 
 const EVENT_COLUMNS = 12;
 const EVENTS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
-const DAY_COLUMNS = 5;
-const DAY_ROWS_PER_INSERT = Math.floor(100 / DAY_COLUMNS);
 
 /** SQL text per row count, built once: the driver caches prepared statements by text. */
 function memo(build: (rows: number) => string): (rows: number) => string {
@@ -35,21 +30,6 @@ const rowsOf = (rows: number, width: number) => Array(rows).fill(`(${Array(width
 const insertEvents = memo(
   (rows) => `INSERT INTO events (catalog_id, event_id, visitor_id, type, occurred_at, received_at, items, order_id,
     value_micros, currency, search_query, list_id) VALUES ${rowsOf(rows, EVENT_COLUMNS)} ON CONFLICT DO NOTHING`,
-);
-
-/**
- * `INSERT … SELECT` so each row can test its event (SQLite needs a WHERE before ON CONFLICT
- * anyway). A row is (catalog, day, product, type, event id); the type picks the column it adds to.
- */
-const { views: VIEW, carts: CART, purchases: PURCHASE } = COUNTED_EVENTS;
-const countDays = memo(
-  (rows) => `INSERT INTO product_event_days (catalog_id, day, product_id, views, carts, purchases, other_events)
-    SELECT v.column1, v.column2, v.column3, v.column4 = '${VIEW}', v.column4 = '${CART}', v.column4 = '${PURCHASE}',
-      v.column4 NOT IN ('${VIEW}', '${CART}', '${PURCHASE}')
-    FROM (VALUES ${rowsOf(rows, DAY_COLUMNS)}) v
-    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.catalog_id = v.column1 AND e.event_id = v.column5)
-    ON CONFLICT DO UPDATE SET views = views + excluded.views, carts = carts + excluded.carts,
-      purchases = purchases + excluded.purchases, other_events = other_events + excluded.other_events`,
 );
 
 /** When the write says nothing about the address, the hash column is left out of the SET: its partial index is not touched. */
@@ -94,33 +74,11 @@ export interface PlannedWrite {
 }
 
 export function planEventWrite(write: EventWrite): PlannedWrite {
-  const { catalogId, receivedAt } = write;
-  let events = write.events;
-  if (events.length > 1) {
-    const seen = new Set<string>();
-    events = [];
-    for (const e of write.events) {
-      if (seen.has(e.event_id)) continue;
-      seen.add(e.event_id);
-      events.push(e);
-    }
-  }
+  const { catalogId, receivedAt, events } = write;
   const statements: SqlStatement[] = [];
 
   // Plain loops, no closures: this runs per request (tsx wraps every closure it creates).
-  let dayParams: SqlValue[] = [];
-  for (const e of events) {
-    const day = e.occurred_at.slice(0, 10);
-    for (const it of e.items) {
-      dayParams.push(catalogId, day, it.product_id, e.type, e.event_id);
-      if (dayParams.length === DAY_ROWS_PER_INSERT * DAY_COLUMNS) {
-        statements.push({ sql: countDays(DAY_ROWS_PER_INSERT), params: dayParams });
-        dayParams = [];
-      }
-    }
-  }
-  if (dayParams.length) statements.push({ sql: countDays(dayParams.length / DAY_COLUMNS), params: dayParams });
-
+  // An event id twice in one write is stored once: the second row meets the first's conflict.
   const eventStatements: number[] = [];
   for (let at = 0; at < events.length; at += EVENTS_PER_INSERT) {
     const rows = Math.min(EVENTS_PER_INSERT, events.length - at);

@@ -13,6 +13,7 @@ import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type Label, type LabelThre
 import { dayWindowStart } from '../signals/windows';
 import type { InsightStore, LabelSet, RecProduct, StoredSegment } from '../insights/port';
 import type { SegmentDefinition } from '../insights/segments';
+import { rollUpEvents } from './event-rollup';
 import { INSERT_LABELS } from './labels-sql';
 import { PARTNERS, refreshPairsStatements } from './pairs-sql';
 import { segmentCondition } from './segments-sql';
@@ -67,6 +68,8 @@ export function createInsightStore(db: SqlDriver): InsightStore {
   return {
     async refreshLabels(catalogId, now, t: LabelThresholds) {
       const at = new Date(now);
+      // The labels read the per-product day counts: bring them up to date first.
+      await rollUpEvents(db);
       await db.batch([
         {
           sql: INSERT_LABELS,
@@ -179,7 +182,8 @@ export function createInsightStore(db: SqlDriver): InsightStore {
         );
         return rows.map((r) => r.item_id);
       }
-      // No label set yet: count purchases from the day counts.
+      // No label set yet: count purchases from the day counts, brought up to date.
+      await rollUpEvents(db);
       const rows = await db.all<{ item_id: string }>(
         `SELECT p.item_id FROM products p
          LEFT JOIN (SELECT product_id, sum(purchases) AS n FROM product_event_days

@@ -2,11 +2,14 @@
  * The SignalStore over any SqlDriver: event ingestion, erasure, retention and stats.
  *
  * Writes go through a write queue (./write-queue), so events of concurrent requests share one
- * transaction; the statements of one write are planned in ./event-writes. Stats SQL is in
- * ./signals-stats-sql. Tables: migrations/0005_signals_write_path.sql.
+ * transaction; the statements of one write are planned in ./event-writes. Per-product day counts
+ * are rolled up from stored events (./event-rollup): in the background once `rollupEvery` events
+ * were stored, and before stats or a purge read or cut them. Stats SQL is in ./signals-stats-sql.
+ * Tables: migrations/0005_signals_write_path.sql, 0006_event_rollup.sql.
  */
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
 import { planEventWrite } from './event-writes';
+import { ROLLUP_CHUNK, rollUpEvents } from './event-rollup';
 import { signalStats } from './signals-stats-sql';
 import type { SqlDriver, SqlValue } from './sql';
 import { createWriteQueue, type WriteQueueOptions } from './write-queue';
@@ -21,8 +24,42 @@ interface Subjects {
   params: SqlValue[];
 }
 
-export function createSignalStore(db: SqlDriver, queueOptions: WriteQueueOptions = {}): SignalStore {
+export interface SignalStoreOptions extends WriteQueueOptions {
+  /**
+   * Roll up in the background once this many events were stored since the last rollup (default
+   * 10,000: ~30 ms of SQLite). null: never in the background (Workers, where work may not outlive
+   * its request; reads and the cron roll up there).
+   */
+  rollupEvery?: number | null;
+  /** events per rollup transaction (tests make it small) */
+  rollupChunk?: number;
+}
+
+export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {}): SignalStore {
+  const { rollupEvery = 10_000, rollupChunk = ROLLUP_CHUNK, ...queueOptions } = options;
   const queue = createWriteQueue(db, queueOptions);
+  let storedSinceRollup = 0;
+  let rolling: Promise<number> | null = null;
+
+  /** One rollup at a time from this store; callers that come while one runs wait for the next. */
+  async function rollUp(): Promise<number> {
+    while (rolling) await rolling.catch(() => 0);
+    storedSinceRollup = 0;
+    rolling = rollUpEvents(db, rollupChunk);
+    try {
+      return await rolling;
+    } finally {
+      rolling = null;
+    }
+  }
+
+  function noteStored(inserted: number): void {
+    if (rollupEvery === null || inserted === 0) return;
+    storedSinceRollup += inserted;
+    if (storedSinceRollup < rollupEvery || rolling) return;
+    // Not awaited: the request that crossed the line has its answer already; counts catch up.
+    rollUp().catch((err: unknown) => console.error('event rollup failed', err));
+  }
 
   /**
    * Deletes the subjects' events, then their visitor rows, in one transaction queued behind every
@@ -50,6 +87,7 @@ export function createSignalStore(db: SqlDriver, queueOptions: WriteQueueOptions
       const changes = await queue.submit(plan.statements);
       let inserted = 0;
       for (const at of plan.eventStatements) inserted += changes[at] ?? 0;
+      noteStored(inserted);
       return { inserted, duplicates: write.events.length - inserted };
     },
 
@@ -67,6 +105,8 @@ export function createSignalStore(db: SqlDriver, queueOptions: WriteQueueOptions
     },
 
     async purgeBefore(catalogId, before): Promise<PurgeCounts> {
+      // Count what is stored before deleting: an event cut here is otherwise never counted.
+      await rollUp();
       // Chunks along events_time: the rows of a chunk are read first (their item counts with
       // them), then deleted by rowid, so the counts are exact.
       let events = 0;
@@ -107,8 +147,16 @@ export function createSignalStore(db: SqlDriver, queueOptions: WriteQueueOptions
       return { events, event_items, visitors, consent_drops: drops?.changes ?? 0 };
     },
 
-    stats: (catalogId, since, topLimit) => signalStats(db, catalogId, since, topLimit),
+    async stats(catalogId, since, topLimit) {
+      await rollUp();
+      return signalStats(db, catalogId, since, topLimit);
+    },
 
-    drain: () => queue.drain(),
+    rollUp,
+
+    async drain() {
+      await queue.drain();
+      while (rolling) await rolling.catch(() => 0);
+    },
   };
 }

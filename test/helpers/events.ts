@@ -1,8 +1,8 @@
 /**
  * Visitor events written straight into the signals tables, so insights tests do not depend on
  * the ingestion code: the rows look as 0005_signals_write_path.sql describes them (ISO times,
- * GA4 types, the products an event names in events.items, and per product and day the counts
- * in product_event_days).
+ * GA4 types, the products an event names in events.items). Per product and day counts are left
+ * to the rollup (0006_event_rollup.sql), which every reader of them runs first.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -60,19 +60,12 @@ export function insertEvents(db: Database.Database, catalog: number, events: rea
     `INSERT INTO events (catalog_id, event_id, visitor_id, type, occurred_at, received_at, items, order_id, search_query, list_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const day = db.prepare(
-    `INSERT INTO product_event_days (catalog_id, day, product_id, views, carts, purchases, other_events)
-     VALUES (?, ?, ?, ? = 'view_item', ? = 'add_to_cart', ? = 'purchase', ? NOT IN ('view_item', 'add_to_cart', 'purchase'))
-     ON CONFLICT DO UPDATE SET views = views + excluded.views, carts = carts + excluded.carts,
-       purchases = purchases + excluded.purchases, other_events = other_events + excluded.other_events`,
-  );
   db.transaction(() => {
     for (const e of events) {
       const at = e.at.toISOString();
       const items = (e.items ?? []).map((raw) => (typeof raw === 'string' ? { id: raw } : raw));
       const json = items.length ? JSON.stringify(items.map((it) => [it.id, it.quantity ?? 1, it.price_micros ?? null])) : null;
       event.run(catalog, randomUUID(), e.visitor, e.type, at, at, json, e.order ?? null, e.search ?? null, e.list ?? null);
-      for (const it of items) day.run(catalog, at.slice(0, 10), it.id, e.type, e.type, e.type, e.type);
     }
   })();
 }
