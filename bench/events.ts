@@ -240,7 +240,9 @@ async function pixelChild(url: string, count: number, concurrency: number): Prom
           return { ...req, path };
         },
         onResponse: (_status, _body, _context, headers) => {
-          const result = String((headers as Record<string, unknown> | undefined)?.['x-adfeed-result'] ?? '?');
+          // autocannon keeps header names as the server wrote them
+          const name = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === 'x-adfeed-result');
+          const result = String(name ? (headers as Record<string, unknown>)[name] : '?');
           results[result] = (results[result] ?? 0) + 1;
         },
       },
