@@ -95,7 +95,7 @@ export interface InsightStore {
   listSegments(catalogId: number): Promise<StoredSegment[]>;
   deleteSegment(catalogId: number, name: string): Promise<boolean>;
   countSegment(catalogId: number, definition: SegmentDefinition, since: string): Promise<SegmentCounts>;
-  /** E-mail hashes of exportable matching visitors, keyset-paged by visitor id (`after` '' to start). */
+  /** Distinct e-mail hashes of exportable matching visitors, keyset-paged in hash order (`after` '' to start). */
   pageSegmentHashes(
     catalogId: number,
     definition: SegmentDefinition,

@@ -62,9 +62,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 const EXPORT_PAGE = 2000;
 
 /**
- * The export as CSV text chunks (RFC 4180, CRLF), one hash per line, each address once. Paged
- * by visitor id, so a large audience streams in flat memory apart from the set of hashes already
- * written (two visitor ids can share an address).
+ * The export as CSV text chunks (RFC 4180, CRLF), one hash per line, each address once. The store
+ * pages distinct hashes in order, so a large audience streams in flat memory.
  */
 export async function* exportSegmentCsv(
   insights: InsightStore,
@@ -75,7 +74,6 @@ export async function* exportSegmentCsv(
 ): AsyncGenerator<string> {
   yield `${safeCsvCell(EXPORT_FORMATS[format].header)}\r\n`;
   const since = segmentSince(definition, now);
-  const written = new Set<string>();
   let after = '';
   for (;;) {
     const page = await insights.pageSegmentHashes(catalogId, definition, since, after, EXPORT_PAGE);
@@ -83,8 +81,7 @@ export async function* exportSegmentCsv(
     for (const hash of page.hashes) {
       const value = hash.toLowerCase();
       // Defence in depth: whatever the store holds, only a well-formed hash leaves the service.
-      if (!SHA256_HEX.test(value) || written.has(value)) continue;
-      written.add(value);
+      if (!SHA256_HEX.test(value)) continue;
       chunk += `${safeCsvCell(value)}\r\n`;
     }
     if (chunk) yield chunk;

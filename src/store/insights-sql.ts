@@ -238,15 +238,17 @@ export function createInsightStore(db: SqlDriver): InsightStore {
 
     async pageSegmentHashes(catalogId, definition, since, after, limit) {
       const cond = segmentCondition(definition, since);
-      const rows = await db.all<{ visitor_id: string; email_sha256: string }>(
-        `SELECT v.visitor_id, v.email_sha256 FROM visitors v
-         WHERE v.catalog_id = ? AND v.visitor_id > ? AND v.email_sha256 IS NOT NULL AND v.ad_consent = 1 AND ${cond.sql}
-         ORDER BY v.visitor_id LIMIT ?`,
+      // Along the partial index visitors_email: each address once (two visitor ids can share
+      // one), in hash order, so the export keeps nothing in memory to deduplicate.
+      const rows = await db.all<{ email_sha256: string }>(
+        `SELECT DISTINCT v.email_sha256 FROM visitors v
+         WHERE v.catalog_id = ? AND v.email_sha256 IS NOT NULL AND v.email_sha256 > ? AND v.ad_consent = 1 AND ${cond.sql}
+         ORDER BY v.email_sha256 LIMIT ?`,
         [catalogId, after, ...cond.params, limit],
       );
       return {
         hashes: rows.map((r) => r.email_sha256),
-        next: rows.length < limit ? null : rows[rows.length - 1]!.visitor_id,
+        next: rows.length < limit ? null : rows[rows.length - 1]!.email_sha256,
       };
     },
   };
