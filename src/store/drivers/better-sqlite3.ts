@@ -28,6 +28,16 @@ const NUMBERED = /\?(\d+)/g;
 const blob = (v: SqlValue): SqlValue =>
   v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
 
+/**
+ * Params as better-sqlite3 takes them, copied only when a BLOB needs converting: copying the 96
+ * values of an event INSERT cost ~2-3 µs of its ~12-15 µs (measured in isolation).
+ */
+function positional(params: readonly SqlValue[] | undefined): readonly SqlValue[] {
+  if (!params) return [];
+  for (let i = 0; i < params.length; i++) if (params[i] instanceof Uint8Array) return params.map(blob);
+  return params;
+}
+
 interface Prepared {
   stmt: Database.Statement;
   numbered: boolean;
@@ -50,9 +60,9 @@ export function betterSqliteDriver(db: Database.Database): SqlDriver {
     }
     return prepared;
   };
-  const bind = (sql: string, params?: readonly SqlValue[], raw = false): [Database.Statement, unknown[]] => {
+  const bind = (sql: string, params?: readonly SqlValue[], raw = false): [Database.Statement, readonly unknown[]] => {
     const { stmt, numbered } = prepare(sql, raw);
-    if (!numbered) return [stmt, (params ?? []).map(blob)];
+    if (!numbered) return [stmt, positional(params)];
     const named: Record<string, SqlValue> = {};
     (params ?? []).forEach((v, i) => {
       named[`p${i + 1}`] = blob(v);
@@ -87,7 +97,15 @@ export function betterSqliteDriver(db: Database.Database): SqlDriver {
       return runBatch(statements);
     },
     async exec(sql: string) {
-      db.exec(sql);
+      try {
+        db.exec(sql);
+      } catch (err) {
+        // A script that failed between its BEGIN and COMMIT leaves the transaction open, and every
+        // later statement on this connection would join it (and hold the write lock) until a
+        // ROLLBACK that nobody sends.
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
     },
   };
 }
