@@ -9,8 +9,8 @@
  *    batches are retries of an earlier one, 5 % of events lack consent): events/s.
  * 2. The floor: the same events written straight into the SignalStore (no HTTP, no JSON, no
  *    validation), 50 per write with the same concurrency, on a fresh database: events/s.
- * 3. GET /px.gif, one event per request: requests/s, next to its floor: a bare node:http server
- *    answering the same GIF without looking at the request, driven by the same generator.
+ * 3. GET /px.gif, one event per request, driven by autocannon: requests/s, next to its floor: a
+ *    bare node:http server answering the same GIF without looking at the request, same generator.
  * 4. Count check: every event sent is stored, counted as dropped for consent, or a duplicate.
  *
  * Besides rates, each phase prints the CPU time the server process spent per event or request:
@@ -33,8 +33,20 @@
  *   requests/s (218-249 → 164-184 µs) against a bare floor of 5.7-7.5k.
  * - Not taken: a longer group-commit window in the write queue (two event-loop turns: 96 instead
  *   of 134 transactions for the run, ~1.5 µs an event, within noise).
- * What is left per /collect event is about half SQLite and half HTTP, JSON and validation on
- * the one main thread; better-sqlite3 runs on that thread too.
+ * Session 4 (load 1.5-2.2 from other work; the same code moves ±25 % between runs here):
+ * - migrations/0006: per-product day counts rolled up from stored events, set-based, instead of
+ *   an upsert per product guarded per event (raw harness: 21-24 → 10.5-13.5 µs an event, plus
+ *   ~3 µs for the rollup; AUTOINCREMENT would have added 2.5). Store floor 40-44k → 56-66k
+ *   events/s (24 → 15-17 µs); /collect 27-28k → 30-37k (39-40 → 34-37 µs).
+ * - /px.gif on Node answered in front of Hono (src/runtime/node-pixel.ts), the query parsed once;
+ *   and the generator moved from node:http to autocannon, whose bare floor is 10-13k requests/s
+ *   where node:http's client managed 5.7-8.3k. /px.gif 5.2-5.8k → 5.7-6.6k (164-198 → 122-153 µs).
+ * - Not taken: SQLite writes on a worker thread (branch writer-thread): /collect 35-37k against
+ *   30-32k in the same runs, but /px.gif slower (a thread hop per small commit), a closed-loop
+ *   write 150 µs slower, and import peak RSS 408-433 MB against the 300 MB target. A 1 ms group
+ *   commit window instead of the next turn: within this machine's noise.
+ * What is left per /collect event on the main thread: ~16 µs SQLite (commit ~4), ~3 µs JSON.parse,
+ * ~3 µs validation, the rest HTTP; 50k events/s needs it under 20 µs on one core.
  */
 import http from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -307,7 +319,7 @@ async function floor(batches: number, seed: number, concurrency: number): Promis
   );
   const ms = performance.now() - started;
   const cpuMs = cpuSince(cpu);
-  close();
+  await close();
   removeDb(file);
   return { ms, events, cpuMs };
 }
