@@ -20,7 +20,14 @@ export function fileBlobCache(root: string): BlobCache {
       const path = pathOf(key);
       try {
         const handle = await open(path, 'r');
-        const { size } = await handle.stat();
+        let size: number;
+        try {
+          ({ size } = await handle.stat());
+        } catch (err) {
+          await handle.close();
+          throw err;
+        }
+        // The stream closes the handle when it ends or is cancelled (a client that went away).
         const stream = handle.createReadStream({ highWaterMark: 256 * 1024 });
         return { body: Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>, size };
       } catch (err) {
