@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSettings } from '../src/env';
@@ -156,6 +156,24 @@ describe('GET /px.gif on Node, in front of Hono', () => {
     } finally {
       await new Promise((resolve) => local.close(resolve));
     }
+  });
+
+  it('answers an HTTP/1.0 request without a Host header, on both paths', async () => {
+    const { url } = await start();
+    const { port } = new URL(url);
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+        let text = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (d: string) => (text += d));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+    expect(await raw('GET /healthz HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+    const pixel = await raw('GET /px.gif?c=shop&e=view_item&vid=visitor-0001&id=A&eid=h-1&consent=1 HTTP/1.0\r\n\r\n');
+    expect(pixel).toMatch(/^HTTP\/1\.1 200 /);
+    expect(pixel).toMatch(/X-Adfeed-Result: stored/i);
   });
 
   it('leaves every other request to Hono', async () => {

@@ -37,10 +37,12 @@ export async function startServer(
       .catch((err: unknown) => console.error('housekeeping failed', err));
   }, GC_EVERY_MS);
   timer.unref();
-  // GET /px.gif is answered before Hono's listener (./node-pixel.ts says why).
-  const server = createServer(withPixelFastPath(collectEdge, settings.trustProxy, getRequestListener(app.fetch)));
+  const host = process.env.HOST ?? '0.0.0.0';
+  // GET /px.gif is answered before Hono's listener (./node-pixel.ts says why). `hostname`: the
+  // URL of a request without a Host header (HTTP/1.0), as serve() would set it.
+  const server = createServer(withPixelFastPath(collectEdge, settings.trustProxy, getRequestListener(app.fetch, { hostname: host })));
   return new Promise((resolve) => {
-    server.listen(settings.port, process.env.HOST ?? '0.0.0.0', () => {
+    server.listen(settings.port, host, () => {
       const url = `http://localhost:${(server.address() as AddressInfo).port}`;
       opts.onReady?.(url);
       resolve({
