@@ -66,7 +66,7 @@ describe('migration 0005: signals schema for write cost', () => {
     const itemsBefore = all('SELECT * FROM event_items WHERE event_id <> \'e-lost\' ORDER BY event_id, product_id');
     const visitorsBefore = all('SELECT * FROM visitors ORDER BY visitor_id');
 
-    expect(await store.migrate(migrations)).toEqual(['0005_signals_write_path.sql', '0006_event_rollup.sql']);
+    expect(await store.migrate(migrations)).toEqual(['0005_signals_write_path.sql', '0006_event_rollup.sql', '0007_event_seq_autoincrement.sql']);
     expect(await store.migrate(migrations)).toEqual([]);
 
     // 0006: the rowid became an explicit seq, and every carried event counts as rolled up
@@ -76,7 +76,9 @@ describe('migration 0005: signals schema for write cost', () => {
       { seq: 3, event_id: 'e-view-2' },
       { seq: 4, event_id: 'e-search' },
     ]);
-    expect(all('SELECT last_seq FROM event_rollup')).toEqual([{ last_seq: 4 }]);
+    expect(all('SELECT last_seq, rolled_up FROM event_rollup')).toEqual([{ last_seq: 4, rolled_up: 0 }]);
+    // 0007: AUTOINCREMENT goes on from the carried rows (the rename took their sqlite_sequence row along)
+    expect(all("SELECT name, seq FROM sqlite_sequence WHERE name <> 'd1_migrations'")).toEqual([{ name: 'events', seq: 4 }]);
     expect(all('SELECT event_id, items, order_id, search_query FROM events ORDER BY rowid')).toEqual([
       { event_id: 'e-purchase', items: '[["SKU-1",1,19990000],["SKU-2",2,19990000]]', order_id: 'o-1', search_query: null },
       { event_id: 'e-view-1', items: '[["SKU-1",null,null]]', order_id: null, search_query: null },
@@ -124,7 +126,7 @@ describe('migration 0005: signals schema for write cost', () => {
   });
 
   it('is plain SQL that wrangler d1 migrations apply runs as it is', () => {
-    for (const name of ['0005_signals_write_path.sql', '0006_event_rollup.sql']) {
+    for (const name of ['0005_signals_write_path.sql', '0006_event_rollup.sql', '0007_event_seq_autoincrement.sql']) {
       const sql = readFileSync(join(PROJECT_ROOT, 'migrations', name), 'utf8')
         .split('\n')
         .filter((line) => !line.trim().startsWith('--'))
@@ -133,5 +135,73 @@ describe('migration 0005: signals schema for write cost', () => {
         .replace(/CREATE TRIGGER[\s\S]*?\nBEGIN\n[\s\S]*?\nEND;/g, '');
       expect(sql, name).not.toMatch(/\b(PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|ATTACH|DETACH|VACUUM)\b/i);
     }
+  });
+});
+
+describe('migration 0007: event numbers never handed out twice', () => {
+  it('rebuilds events with AUTOINCREMENT from a 0006 database whose newest events were erased, and counts what comes after', async () => {
+    const store = createSqlStore(betterSqliteDriver(db));
+    const migrations = loadMigrations();
+    await store.migrate(migrations.filter((m) => m.name < '0007'));
+    db.prepare(
+      `INSERT INTO catalogs (id, slug, title, link, currency, locale, timezone, consent_mode, created_at, updated_at)
+       VALUES (1, 'shop', 'Shop', 'https://shop.example', 'EUR', 'en', 'UTC', 'opt-in', 'x', 'x')`,
+    ).run();
+    // Three events, counted by a 0006 rollup (this build's rollup needs 0007's column).
+    const at = '2026-11-22T10:00:00.000Z';
+    const insert = db.prepare(
+      `INSERT INTO events (catalog_id, event_id, visitor_id, type, occurred_at, received_at, items) VALUES (1, ?, ?, 'view_item', '${at}', '${at}', ?)`,
+    );
+    insert.run('a', 'visitor-0001', '[["SKU-1",null,null]]');
+    insert.run('b', 'visitor-0001', '[["SKU-2",null,null]]');
+    insert.run('c', 'visitor-0002', '[["SKU-3",null,null]]');
+    db.prepare("INSERT INTO product_event_days (catalog_id, day, product_id, views) VALUES (1, '2026-11-22', 'SKU-1', 1), (1, '2026-11-22', 'SKU-2', 1), (1, '2026-11-22', 'SKU-3', 1)").run();
+    db.prepare('UPDATE event_rollup SET last_seq = 3').run();
+    // Under 0006 the trigger lowers the watermark from 3 to 2 when the newest event goes.
+    db.prepare("DELETE FROM events WHERE event_id = 'c'").run();
+    expect(all('SELECT last_seq FROM event_rollup')).toEqual([{ last_seq: 2 }]);
+
+    expect(await store.migrate(migrations)).toEqual(['0007_event_seq_autoincrement.sql']);
+    expect(all("SELECT name FROM sqlite_schema WHERE type = 'trigger'")).toEqual([]);
+    expect(all('SELECT seq, event_id FROM events ORDER BY seq')).toEqual([
+      { seq: 1, event_id: 'a' },
+      { seq: 2, event_id: 'b' },
+    ]);
+    expect(all('SELECT last_seq, rolled_up FROM event_rollup')).toEqual([{ last_seq: 2, rolled_up: 0 }]);
+    expect(all("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name")).toEqual([
+      { name: 'events_time' },
+      { name: 'events_visitor' },
+    ]);
+    // the view is back over the rebuilt table
+    expect(all('SELECT event_id, product_id FROM event_items ORDER BY event_id')).toEqual([
+      { event_id: 'a', product_id: 'SKU-1' },
+      { event_id: 'b', product_id: 'SKU-2' },
+    ]);
+
+    // Erase the newest again: nothing lowers the watermark now, and nothing needs to.
+    const signals = createSignalStore(betterSqliteDriver(db), { rollupEvery: null });
+    const view = (event_id: string, visitor_id: string, product_id: string) => ({
+      event_id,
+      visitor_id,
+      type: 'view_item' as const,
+      occurred_at: at,
+      items: [{ product_id, quantity: null, price_micros: null }],
+      order_id: null,
+      value_micros: null,
+      currency: null,
+      search_query: null,
+      list_id: null,
+    });
+    expect(await signals.eraseVisitor(1, 'visitor-0001')).toMatchObject({ events: 2 });
+    expect(all('SELECT last_seq FROM event_rollup')).toEqual([{ last_seq: 2 }]);
+    await signals.recordEvents({ catalogId: 1, receivedAt: at, events: [view('d', 'visitor-0003', 'SKU-4')], visitors: [], withdrawn: [], drops: [] });
+    expect(all('SELECT seq FROM events')).toEqual([{ seq: 3 }]);
+    expect(await signals.rollUp()).toBe(1);
+    expect(all('SELECT product_id, views FROM product_event_days ORDER BY product_id')).toEqual([
+      { product_id: 'SKU-1', views: 1 },
+      { product_id: 'SKU-2', views: 1 },
+      { product_id: 'SKU-3', views: 1 },
+      { product_id: 'SKU-4', views: 1 },
+    ]);
   });
 });

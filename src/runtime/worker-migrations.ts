@@ -9,4 +9,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   '0004_import_owner.sql',
   '0005_signals_write_path.sql',
   '0006_event_rollup.sql',
+  '0007_event_seq_autoincrement.sql',
 ];

@@ -1,7 +1,7 @@
 /**
  * Adds the events stored since the last run to product_event_days (per catalog, UTC day and
  * product: views, carts, purchases, other events). migrations/0006_event_rollup.sql says why the
- * write path no longer does this and how the watermark stays right.
+ * write path no longer does this; 0007_event_seq_autoincrement.sql how the watermark stays right.
  *
  * Safe to run from anywhere, at any time, at once from several places: each chunk is one
  * transaction that reads the watermark, counts the events above it and moves it, so two runs
@@ -31,11 +31,21 @@ const COUNT_CHUNK = `INSERT INTO product_event_days (catalog_id, day, product_id
   ON CONFLICT DO UPDATE SET views = views + excluded.views, carts = carts + excluded.carts,
     purchases = purchases + excluded.purchases, other_events = other_events + excluded.other_events`;
 
-/** Past the chunk, or to the newest event if that is nearer; never backwards. */
+/**
+ * Past the chunk, or to the newest event if that is nearer; never backwards. Counts the events it
+ * passed: the chunk's range, as the INSERT read it in the same transaction.
+ */
 const ADVANCE = `UPDATE event_rollup
-  SET last_seq = max(last_seq, min(last_seq + ?1, (SELECT coalesce(max(seq), 0) FROM events)))`;
+  SET rolled_up = rolled_up + (SELECT count(*) FROM events e WHERE e.seq > event_rollup.last_seq AND e.seq <= event_rollup.last_seq + ?1),
+    last_seq = max(last_seq, min(last_seq + ?1, (SELECT coalesce(max(seq), 0) FROM events)))`;
 
-const PROGRESS = `SELECT last_seq AS done, (SELECT coalesce(max(seq), 0) FROM events) AS newest FROM event_rollup`;
+interface Progress {
+  done: number;
+  newest: number;
+  rolled_up: number;
+}
+
+const PROGRESS = `SELECT last_seq AS done, (SELECT coalesce(max(seq), 0) FROM events) AS newest, rolled_up FROM event_rollup`;
 
 export function rollupChunk(chunk = ROLLUP_CHUNK): SqlStatement[] {
   return [
@@ -45,18 +55,18 @@ export function rollupChunk(chunk = ROLLUP_CHUNK): SqlStatement[] {
 }
 
 /**
- * Rolls up everything stored so far. Resolves with how far the watermark moved while it ran (about
- * the events covered: erased ones leave gaps, and a concurrent run's chunks count too).
+ * Rolls up everything stored so far. Resolves with the events added while it ran (a concurrent
+ * run's chunks included).
  */
 export async function rollUpEvents(db: SqlDriver, chunk = ROLLUP_CHUNK): Promise<number> {
-  const start = await db.get<{ done: number; newest: number }>(PROGRESS);
-  if (!start || start.done >= start.newest) return 0;
+  const start = await db.get<Progress>(PROGRESS);
+  if (!start) return 0;
   let at = start;
   while (at.done < at.newest) {
     await db.batch(rollupChunk(chunk));
-    at = (await db.get<{ done: number; newest: number }>(PROGRESS))!;
+    at = (await db.get<Progress>(PROGRESS))!;
     // A synchronous driver settles at once: give waiting requests a turn between chunks.
     if (at.done < at.newest) await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  return Math.max(0, at.done - start.done);
+  return at.rolled_up - start.rolled_up;
 }

@@ -5,7 +5,7 @@
  * transaction; the statements of one write are planned in ./event-writes. Per-product day counts
  * are rolled up from stored events (./event-rollup): in the background once `rollupEvery` events
  * were stored, and before stats or a purge read or cut them. Stats SQL is in ./signals-stats-sql.
- * Tables: migrations/0005_signals_write_path.sql, 0006_event_rollup.sql.
+ * Tables: migrations/0005_signals_write_path.sql, 0006_event_rollup.sql, 0007_event_seq_autoincrement.sql.
  */
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
 import { planEventWrite } from './event-writes';

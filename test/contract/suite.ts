@@ -1,7 +1,7 @@
 /**
  * The runtime contract: what every way of running adfeed must do, over real HTTP. The same
  * cases run against the Node server (contract-node.test.ts) and the Worker served by local
- * workerd through wrangler (contract-worker.test.ts): import, feeds, 304, events,
+ * workerd through wrangler (contract-worker.test.ts): import, feeds, 304, events and their erasure,
  * recommendations, a rendered creative, the cached paths and the admin's guard.
  */
 import http from 'node:http';
@@ -236,6 +236,29 @@ export function contractSuite(name: string, start: StartTarget): void {
         const labels = (await (await admin(`/admin/catalogs/${SHOP}/labels`)).json()) as { labels_version: number; products: number; refreshed_at: string | null };
         expect(labels).toMatchObject({ labels_version: Number(after.headers.get('x-labels-version')), products: 4 });
         expect(labels.refreshed_at).not.toBeNull();
+      }));
+
+    it('counts events stored after the newest ones were erased', () =>
+      withLog(async () => {
+        const viewsOf = async (id: string) => {
+          const stats = (await (await admin(`/admin/catalogs/${SHOP}/stats`)).json()) as { top_viewed: Array<{ id: string; views: number }> };
+          return stats.top_viewed.find((p) => p.id === id)?.views ?? 0;
+        };
+        const view = (vid: string, eventId: string) =>
+          fetch(`${target.url}/collect`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain', origin: 'https://shop.example.com' },
+            body: JSON.stringify({ catalog: SHOP, vid, consent: true, events: [{ type: 'view_item', event_id: eventId, items: [{ id: 'SKU-5' }] }] }),
+          });
+        const before = await viewsOf('SKU-5');
+        expect((await view('visitor-contract-02', 'evt-contract-erased')).status).toBeLessThan(300);
+        // stats roll the day counts up: the erased view stays counted, anonymously
+        expect(await viewsOf('SKU-5')).toBe(before + 1);
+        const erased = await admin(`/admin/catalogs/${SHOP}/visitors/visitor-contract-02`, { method: 'DELETE' });
+        expect(await erased.json()).toMatchObject({ erased: { events: 1 } });
+        // A plain rowid would hand the erased event's number to this one (migrations/0007_event_seq_autoincrement.sql).
+        expect((await view('visitor-contract-03', 'evt-contract-after')).status).toBeLessThan(300);
+        expect(await viewsOf('SKU-5')).toBe(before + 2);
       }));
 
     it('renders a product creative: a PNG of the right size, then the cached copy', () =>
