@@ -9,6 +9,7 @@
  * one statement stays far inside D1's 30 s a query and never holds the write lock for long.
  */
 import { COUNTED_EVENTS } from '../insights/labels';
+import { nextTurn } from '../util/turn';
 import type { SqlDriver, SqlStatement } from './sql';
 
 /**
@@ -65,8 +66,7 @@ export async function rollUpEvents(db: SqlDriver, chunk = ROLLUP_CHUNK): Promise
   while (at.done < at.newest) {
     await db.batch(rollupChunk(chunk));
     at = (await db.get<Progress>(PROGRESS))!;
-    // A synchronous driver settles at once: give waiting requests a turn between chunks.
-    if (at.done < at.newest) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (at.done < at.newest) await nextTurn();
   }
   return at.rolled_up - start.rolled_up;
 }

@@ -15,7 +15,7 @@ import type { InsightStore, LabelSet, RecProduct, StoredSegment } from '../insig
 import type { SegmentDefinition } from '../insights/segments';
 import { rollUpEvents } from './event-rollup';
 import { INSERT_LABELS } from './labels-sql';
-import { PARTNERS, refreshPairsStatements } from './pairs-sql';
+import { PAIR_CHUNKS, PARTNERS, refreshPairs, type PairChunks } from './pairs-sql';
 import { segmentCondition } from './segments-sql';
 import type { SqlDriver } from './sql';
 
@@ -44,7 +44,13 @@ const CANDIDATES = `SELECT p.item_id FROM products p
 /** What a visitor's search is matched against (SQLite's lower() folds ASCII only). */
 const SEARCHED_TEXT = "lower(p.title || ' ' || coalesce(p.brand, '') || ' ' || coalesce(p.product_type, ''))";
 
-export function createInsightStore(db: SqlDriver): InsightStore {
+export interface InsightStoreOptions {
+  /** how much one statement of the pairs refresh covers (./pairs-sql) */
+  pairChunks?: PairChunks;
+}
+
+export function createInsightStore(db: SqlDriver, options: InsightStoreOptions = {}): InsightStore {
+  const pairChunks = options.pairChunks ?? PAIR_CHUNKS;
   async function labelSet(catalogId: number): Promise<LabelSet> {
     const catalog = await db.get<{ labels_version: number; labels_refreshed_at: string | null }>(
       'SELECT labels_version, labels_refreshed_at FROM catalogs WHERE id = ?',
@@ -97,9 +103,9 @@ export function createInsightStore(db: SqlDriver): InsightStore {
           params: [catalogId],
         },
       ]);
-      // Its own transaction: pairs need not flip with the labels, and two shorter write locks
-      // let ingestion in between.
-      await db.batch(refreshPairsStatements(catalogId, ago(now, LONG_WINDOW_DAYS)));
+      // Its own transactions: pairs need not flip with the labels, and short write locks let
+      // ingestion in between.
+      await refreshPairs(db, catalogId, ago(now, LONG_WINDOW_DAYS), pairChunks);
       return labelSet(catalogId);
     },
 

@@ -7,57 +7,198 @@
  *
  * Bounded on both sides so one heavy visitor or one popular product costs the same as any other:
  * a visitor contributes their PAIR_PRODUCTS most recent distinct products of the type (at most
- * 90 pairs each), and a product keeps its PAIRS_PER_PRODUCT most shared partners. Measured on
- * the events bench's database (133k events, 7k visitors of 20 distinct products each, far denser
- * than shops see): 1.5 s for views with 10 products a visitor, 3.6 s with 20.
+ * 90 pairs each), and a product keeps its PAIRS_PER_PRODUCT most shared partners.
+ *
+ * Built in chunks whose size does not grow with the shop (migrations/0008_pairs_in_chunks.sql):
+ * 1. pair_sources, a range of visitors at a time: each one's recent products;
+ * 2. product_pairs under the next generation, a range of products at a time;
+ * 3. one statement moves catalogs.pairs_generation, which readers follow; then the sources and
+ *    the old generation are deleted, again in chunks.
+ * A turn of the event loop separates the chunks, so on Node requests are served in between. A
+ * lease on the catalog row keeps two builds (a timer and the admin button, or the CLI beside the
+ * server) from working on the same sources at once.
  */
-import type { SqlStatement } from './sql';
+import { randomToken } from '../util/crypto';
+import { nextTurn } from '../util/turn';
+import type { SqlDriver, SqlStatement, SqlValue } from './sql';
 
 export const PAIR_TYPES = ['view_item', 'purchase'] as const;
 export type PairType = (typeof PAIR_TYPES)[number];
 const PAIR_PRODUCTS = 10;
 const PAIRS_PER_PRODUCT = 20;
 
-/**
- * ?1 catalog, ?2 window start (ISO), ?3 type, ?4 products per visitor, ?5 pairs per product.
- * `+e.visitor_id` keeps the planner on events_time (the window's events only): grouping by a
- * bare visitor_id made it walk events_visitor, every event the catalog keeps.
- */
-const INSERT_PAIRS = `
-WITH touched AS (
-  SELECT e.visitor_id, j.value ->> 0 AS product_id, max(e.occurred_at) AS last
-  FROM events e, json_each(e.items) j
-  WHERE e.catalog_id = ?1 AND e.occurred_at >= ?2 AND e.type = ?3
-  GROUP BY +e.visitor_id, product_id
-),
-recent AS (
-  SELECT visitor_id, product_id FROM (
-    SELECT visitor_id, product_id, row_number() OVER (PARTITION BY visitor_id ORDER BY last DESC, product_id) AS pos
-    FROM touched)
-  WHERE pos <= ?4
-),
-pairs AS (
-  SELECT a.product_id, b.product_id AS other_id, count(*) AS visitors
-  FROM recent a JOIN recent b ON b.visitor_id = a.visitor_id AND b.product_id <> a.product_id
-  GROUP BY a.product_id, b.product_id
-)
-INSERT INTO product_pairs (catalog_id, type, product_id, other_id, visitors)
-SELECT ?1, ?3, product_id, other_id, visitors FROM (
-  SELECT product_id, other_id, visitors,
-    row_number() OVER (PARTITION BY product_id ORDER BY visitors DESC, other_id) AS pos
-  FROM pairs)
-WHERE pos <= ?5`;
-
-/** Replaces the catalog's pairs in one transaction: a recommendation sees the old set or the new. */
-export function refreshPairsStatements(catalogId: number, since: string): SqlStatement[] {
-  return [
-    { sql: 'DELETE FROM product_pairs WHERE catalog_id = ?', params: [catalogId] },
-    ...PAIR_TYPES.map((type) => ({ sql: INSERT_PAIRS, params: [catalogId, since, type, PAIR_PRODUCTS, PAIRS_PER_PRODUCT] })),
-  ];
+export interface PairChunks {
+  /** events (of any type or age) whose visitors one pair_sources chunk covers */
+  sourceEvents: number;
+  /** pair_sources rows whose products one product_pairs chunk covers */
+  pairSources: number;
+  /** rows per DELETE when clearing sources and old generations */
+  deleteRows: number;
 }
 
-/** Partners of any of the seeds (a JSON array, ?3), most shared first, seeds themselves left out. */
+/**
+ * Sized for ~50-100 ms of SQLite each on Node (bench/pairs.ts). D1, with no event loop to share
+ * and a budget of calls per invocation, takes larger ones (src/runtime/worker-parts.ts).
+ */
+export const PAIR_CHUNKS: PairChunks = { sourceEvents: 10_000, pairSources: 10_000, deleteRows: 10_000 };
+
+/** A build that stops renewing its lease (its process died) gives it up after this long. */
+const LEASE_MS = 10 * 60_000;
+
+const TYPES_SQL = PAIR_TYPES.map((t) => `'${t}'`).join(', ');
+
+/**
+ * The next chunk's last visitor: the one `?3` index entries of events_visitor past `?2`, or the
+ * catalog's last visitor when fewer are left. A chunk ends on a whole visitor, however many
+ * events that visitor has.
+ */
+const VISITOR_BOUND = `SELECT
+  (SELECT visitor_id FROM events WHERE catalog_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT 1 OFFSET ?3) AS hi,
+  (SELECT max(visitor_id) FROM events WHERE catalog_id = ?1) AS last`;
+
+/**
+ * ?1 catalog, ?2 window start (ISO), ?3 visitors after, ?4 visitors up to, ?5 products per visitor.
+ * `+e.occurred_at` keeps the planner on events_visitor (the chunk's visitors), not events_time.
+ */
+const INSERT_SOURCES = `INSERT OR IGNORE INTO pair_sources (catalog_id, type, product_id, visitor_id)
+SELECT ?1, type, product_id, visitor_id FROM (
+  SELECT visitor_id, type, product_id,
+    row_number() OVER (PARTITION BY visitor_id, type ORDER BY last DESC, product_id) AS pos
+  FROM (
+    SELECT e.visitor_id, e.type, j.value ->> 0 AS product_id, max(e.occurred_at) AS last
+    FROM events e, json_each(e.items) j
+    WHERE e.catalog_id = ?1 AND e.visitor_id > ?3 AND e.visitor_id <= ?4
+      AND +e.occurred_at >= ?2 AND e.type IN (${TYPES_SQL})
+    GROUP BY e.visitor_id, e.type, product_id))
+WHERE pos <= ?5`;
+
+/** As VISITOR_BOUND, over the products of pair_sources of one type (?2), after ?3, ?4 rows on. */
+const PRODUCT_BOUND = `SELECT
+  (SELECT product_id FROM pair_sources WHERE catalog_id = ?1 AND type = ?2 AND product_id > ?3 ORDER BY product_id LIMIT 1 OFFSET ?4) AS hi,
+  (SELECT max(product_id) FROM pair_sources WHERE catalog_id = ?1 AND type = ?2) AS last`;
+
+/**
+ * ?1 catalog, ?2 type, ?3 products after, ?4 products up to, ?5 generation, ?6 pairs per product.
+ * `a` is read along the primary key (the chunk's products), `b` along pair_sources_visitor.
+ */
+const INSERT_PAIRS = `INSERT OR IGNORE INTO product_pairs (catalog_id, generation, type, product_id, other_id, visitors)
+SELECT ?1, ?5, ?2, product_id, other_id, visitors FROM (
+  SELECT product_id, other_id, visitors,
+    row_number() OVER (PARTITION BY product_id ORDER BY visitors DESC, other_id) AS pos
+  FROM (
+    SELECT a.product_id, b.product_id AS other_id, count(*) AS visitors
+    FROM pair_sources a JOIN pair_sources b
+      ON b.catalog_id = a.catalog_id AND b.visitor_id = a.visitor_id AND b.type = a.type AND b.product_id <> a.product_id
+    WHERE a.catalog_id = ?1 AND a.type = ?2 AND a.product_id > ?3 AND a.product_id <= ?4
+    GROUP BY a.product_id, b.product_id))
+WHERE pos <= ?6`;
+
+/** Row-value deletes: both tables are WITHOUT ROWID. ?1 catalog, ?2 rows, ?3 generation kept. */
+const DELETE_SOURCES = `DELETE FROM pair_sources WHERE (catalog_id, type, product_id, visitor_id) IN (
+  SELECT catalog_id, type, product_id, visitor_id FROM pair_sources WHERE catalog_id = ?1 LIMIT ?2)`;
+const DELETE_OTHER_GENERATIONS = `DELETE FROM product_pairs WHERE (catalog_id, generation, type, product_id, other_id) IN (
+  SELECT catalog_id, generation, type, product_id, other_id FROM product_pairs WHERE catalog_id = ?1 AND generation <> ?3 LIMIT ?2)`;
+
+const TAKE_LEASE = `UPDATE catalogs SET pairs_lease = ?2, pairs_lease_until = ?3
+  WHERE id = ?1 AND (pairs_lease IS NULL OR pairs_lease_until < ?4)`;
+const RENEW_LEASE = 'UPDATE catalogs SET pairs_lease_until = ?3 WHERE id = ?1 AND pairs_lease = ?2';
+const PUBLISH = `UPDATE catalogs SET pairs_generation = ?3, pairs_lease = NULL, pairs_lease_until = NULL
+  WHERE id = ?1 AND pairs_lease = ?2`;
+const RELEASE_LEASE = 'UPDATE catalogs SET pairs_lease = NULL, pairs_lease_until = NULL WHERE id = ?1 AND pairs_lease = ?2';
+
+/**
+ * Partners of any of the seeds (a JSON array, ?3) in the published generation, most shared
+ * first, seeds themselves left out.
+ */
 export const PARTNERS = `SELECT other_id FROM product_pairs
-  WHERE catalog_id = ?1 AND type = ?2 AND product_id IN (SELECT value FROM json_each(?3))
+  WHERE catalog_id = ?1 AND generation = (SELECT pairs_generation FROM catalogs WHERE id = ?1)
+    AND type = ?2 AND product_id IN (SELECT value FROM json_each(?3))
     AND other_id NOT IN (SELECT value FROM json_each(?3))
   GROUP BY other_id ORDER BY sum(visitors) DESC, other_id LIMIT ?4`;
+
+/**
+ * The statement that takes a visitor's rows out of a build under way (erasure): sources are
+ * visitor ids; the pairs counted from them are anonymous, like the day counts.
+ */
+export function eraseSourcesStatement(catalogId: number, visitorsSql: string, params: readonly SqlValue[]): SqlStatement {
+  return { sql: `DELETE FROM pair_sources WHERE catalog_id = ? AND visitor_id IN (${visitorsSql})`, params: [catalogId, ...params] };
+}
+
+class LeaseLost extends Error {
+  constructor() {
+    super('pairs refresh: another build took over the lease');
+  }
+}
+
+/**
+ * Walks `(lo, hi]` ranges of a sorted key from the start: `bound(lo)` names the next chunk's last
+ * key and the last key overall; `chunk(lo, hi)` does the work. A turn between chunks.
+ */
+async function inRanges(
+  bound: (lo: string) => Promise<{ hi: string | null; last: string | null } | undefined>,
+  chunk: (lo: string, hi: string) => Promise<void>,
+): Promise<void> {
+  for (let lo = ''; ; ) {
+    const b = await bound(lo);
+    if (!b?.last || b.last <= lo) return;
+    const hi = b.hi ?? b.last;
+    await chunk(lo, hi);
+    lo = hi;
+    await nextTurn();
+  }
+}
+
+/** Deletes with `sql` (?1 catalog, ?2 rows, then `params`) until a chunk finds less than a chunk. */
+async function deleteInChunks(db: SqlDriver, sql: string, catalogId: number, rows: number, params: SqlValue[] = []): Promise<void> {
+  for (;;) {
+    const { changes } = await db.run(sql, [catalogId, rows, ...params]);
+    if (changes < rows) return;
+    await nextTurn();
+  }
+}
+
+/**
+ * Recomputes the catalog's pairs from the events since `since` and publishes them. Resolves with
+ * false, publishing nothing, when another build holds the catalog's lease: its pairs are as fresh.
+ */
+export async function refreshPairs(db: SqlDriver, catalogId: number, since: string, chunks: PairChunks = PAIR_CHUNKS): Promise<boolean> {
+  const lease = randomToken(12);
+  const taken = await db.run(TAKE_LEASE, [catalogId, lease, Date.now() + LEASE_MS, Date.now()]);
+  if (taken.changes === 0) return false;
+  /** Each chunk renews the lease in its own transaction, and stops if another build took it. */
+  const step = async (statement: SqlStatement) => {
+    const [renewed] = await db.batch([{ sql: RENEW_LEASE, params: [catalogId, lease, Date.now() + LEASE_MS] }, statement]);
+    if (!renewed?.changes) throw new LeaseLost();
+  };
+  try {
+    const current = (await db.get<{ g: number }>('SELECT pairs_generation AS g FROM catalogs WHERE id = ?', [catalogId]))?.g ?? 0;
+    const next = current + 1;
+    // What a build that died left behind.
+    await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
+    await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [current]);
+
+    await inRanges(
+      (lo) => db.get(VISITOR_BOUND, [catalogId, lo, chunks.sourceEvents]),
+      (lo, hi) => step({ sql: INSERT_SOURCES, params: [catalogId, since, lo, hi, PAIR_PRODUCTS] }),
+    );
+    for (const type of PAIR_TYPES) {
+      await inRanges(
+        (lo) => db.get(PRODUCT_BOUND, [catalogId, type, lo, chunks.pairSources]),
+        (lo, hi) => step({ sql: INSERT_PAIRS, params: [catalogId, type, lo, hi, next, PAIRS_PER_PRODUCT] }),
+      );
+    }
+    const [published] = await db.batch([{ sql: PUBLISH, params: [catalogId, lease, next] }]);
+    if (!published?.changes) throw new LeaseLost();
+    // Published: readers follow the new generation. The sources (visitor ids) and the old
+    // generation go; a build that dies here leaves them to the next one, which deletes them first.
+    await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
+    await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [next]);
+    return true;
+  } catch (err) {
+    // Our build stalled past its lease and another one runs now: it publishes in our place.
+    if (err instanceof LeaseLost) return false;
+    throw err;
+  } finally {
+    await db.run(RELEASE_LEASE, [catalogId, lease]);
+  }
+}

@@ -9,6 +9,7 @@
  */
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
 import { planEventWrite } from './event-writes';
+import { eraseSourcesStatement } from './pairs-sql';
 import { ROLLUP_CHUNK, rollUpEvents } from './event-rollup';
 import { signalStats } from './signals-stats-sql';
 import type { SqlDriver, SqlValue } from './sql';
@@ -62,8 +63,8 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
   }
 
   /**
-   * Deletes the subjects' events, then their visitor rows, in one transaction queued behind every
-   * write submitted before the call: events still in the queue are committed first and deleted
+   * Deletes the subjects' events, their rows in a pairs build under way (./pairs-sql), then their
+   * visitor rows, in one transaction queued behind every write submitted before the call: events still in the queue are committed first and deleted
    * with the rest, and a visitor row they create is found by the subquery at commit time.
    * event_items are the products named by the deleted events, counted just before (they are a
    * column of the rows deleted, which a DELETE cannot count).
@@ -74,8 +75,10 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
       `SELECT coalesce(sum(json_array_length(items)), 0) AS items FROM events WHERE catalog_id = ? AND visitor_id IN (${who.sql})`,
       [catalogId, ...who.params],
     );
-    const [events, visitors] = await queue.submit([
+    const [events, , visitors] = await queue.submit([
       { sql: `DELETE FROM events WHERE catalog_id = ? AND visitor_id IN (${who.sql})`, params: [catalogId, ...who.params] },
+      // Before the visitor rows: the subquery of an erasure by e-mail reads them.
+      eraseSourcesStatement(catalogId, who.sql, who.params),
       { sql: `DELETE FROM visitors WHERE catalog_id = ? AND visitor_id IN (${who.sql})`, params: [catalogId, ...who.params] },
     ]);
     return { events: events ?? 0, event_items: before?.items ?? 0, visitors: visitors ?? 0 };
