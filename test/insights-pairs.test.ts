@@ -1,15 +1,17 @@
 /**
  * "Viewed / bought together" built in chunks (src/store/pairs-sql.ts, migrations/0008): the
  * same pairs as one statement over the whole window, however small the chunks; readers see the
- * published generation whole while a build runs; the lease keeps two builds apart and lets a
+ * published generation whole while a build runs; the lease (src/store/catalog-lease.ts) keeps two builds apart and lets a
  * dead one be taken over; an erasure reaches a build under way; nothing of a build stays
  * behind; the event loop turns between chunks.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { betterSqliteDriver } from '../src/store/drivers/better-sqlite3';
+import { withCatalogLease } from '../src/store/catalog-lease';
 import { PARTNERS, refreshPairs, type PairChunks } from '../src/store/pairs-sql';
 import type { SqlDriver } from '../src/store/sql';
 import { rng } from '../bench/random';
+import { PAIRS_ONE_STATEMENT } from '../bench/reference-sql';
 import { makeTestApp, type TestApp } from './helpers/app';
 import { catalogId, daysBefore, insertEvents, type TestEvent } from './helpers/events';
 
@@ -29,34 +31,12 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-/**
- * The reference: the one statement over the whole window that 0005 ran (viewed and bought
- * together; 10 recent products a visitor, 20 partners a product), as a plain SELECT.
- */
-const ONE_STATEMENT = `
-WITH touched AS (
-  SELECT e.visitor_id, e.type, j.value ->> 0 AS product_id, max(e.occurred_at) AS last
-  FROM events e, json_each(e.items) j
-  WHERE e.catalog_id = ?1 AND e.occurred_at >= ?2 AND e.type IN ('view_item', 'purchase')
-  GROUP BY e.visitor_id, e.type, product_id
-),
-recent AS (
-  SELECT visitor_id, type, product_id FROM (
-    SELECT visitor_id, type, product_id, row_number() OVER (PARTITION BY visitor_id, type ORDER BY last DESC, product_id) AS pos
-    FROM touched)
-  WHERE pos <= 10
-),
-pairs AS (
-  SELECT a.type, a.product_id, b.product_id AS other_id, count(*) AS visitors
-  FROM recent a JOIN recent b ON b.visitor_id = a.visitor_id AND b.type = a.type AND b.product_id <> a.product_id
-  GROUP BY a.type, a.product_id, b.product_id
-)
-SELECT type, product_id, other_id, visitors FROM (
-  SELECT type, product_id, other_id, visitors,
-    row_number() OVER (PARTITION BY type, product_id ORDER BY visitors DESC, other_id) AS pos
-  FROM pairs)
-WHERE pos <= 20
-ORDER BY type, product_id, other_id`;
+/** One pairs build under the catalog's lease: true once published, null when it did not run or gave up. */
+const build = (driver: SqlDriver, since: string, chunks: PairChunks) =>
+  withCatalogLease(driver, shop, async (lease) => {
+    await refreshPairs(driver, lease, since, chunks);
+    return true;
+  });
 
 const published = () =>
   t.db
@@ -66,13 +46,13 @@ const published = () =>
        ORDER BY type, product_id, other_id`,
     )
     .all(shop, shop);
-const reference = () => db.all(ONE_STATEMENT, [shop, SINCE]);
+const reference = () => db.all(PAIRS_ONE_STATEMENT, [shop, SINCE]);
 const count = (sql: string) => (t.db.prepare(sql).get() as { n: number }).n;
 const catalogRow = () =>
-  t.db.prepare('SELECT pairs_generation, pairs_lease, pairs_lease_until FROM catalogs WHERE id = ?').get(shop) as {
+  t.db.prepare('SELECT pairs_generation, insights_lease, insights_lease_until FROM catalogs WHERE id = ?').get(shop) as {
     pairs_generation: number;
-    pairs_lease: string | null;
-    pairs_lease_until: number | null;
+    insights_lease: string | null;
+    insights_lease_until: number | null;
   };
 
 /**
@@ -102,16 +82,16 @@ describe('pairs refresh in chunks', () => {
     insertEvents(t.db, shop, traffic(1));
     const expected = await reference();
     expect(expected.length).toBeGreaterThan(200);
-    expect(await refreshPairs(db, shop, SINCE, TINY)).toBe(true);
+    expect(await build(db, SINCE, TINY)).toBe(true);
     expect(published()).toEqual(expected);
     // nothing of the build stays: no visitor ids, one generation, the lease given back
     expect(count('SELECT count(*) AS n FROM pair_sources')).toBe(0);
     expect(count('SELECT count(DISTINCT generation) AS n FROM product_pairs')).toBe(1);
-    expect(catalogRow()).toEqual({ pairs_generation: 1, pairs_lease: null, pairs_lease_until: null });
+    expect(catalogRow()).toEqual({ pairs_generation: 1, insights_lease: null, insights_lease_until: null });
 
     // More traffic: the next build replaces the set whole.
     insertEvents(t.db, shop, traffic(2));
-    expect(await refreshPairs(db, shop, SINCE, { sourceEvents: 50, pairSources: 13, deleteRows: 11 })).toBe(true);
+    expect(await build(db, SINCE, { sourceEvents: 50, pairSources: 13, deleteRows: 11 })).toBe(true);
     expect(published()).toEqual(await reference());
     expect(catalogRow().pairs_generation).toBe(2);
     expect(count('SELECT count(DISTINCT generation) AS n FROM product_pairs')).toBe(1);
@@ -119,7 +99,7 @@ describe('pairs refresh in chunks', () => {
 
   it('serves the published set whole to readers while a build runs, and turns the event loop between chunks', async () => {
     insertEvents(t.db, shop, traffic(3));
-    await refreshPairs(db, shop, SINCE, TINY);
+    await build(db, SINCE, TINY);
     const before = published();
     const partnersOf = (id: string) => db.all(PARTNERS, [shop, 'view_item', JSON.stringify([id]), 20]);
     const readBefore = await partnersOf('P-00');
@@ -135,7 +115,7 @@ describe('pairs refresh in chunks', () => {
       if (catalogRow().pairs_generation === 1) reads.push(partnersOf('P-00'));
     }, 0);
     try {
-      expect(await refreshPairs(db, shop, SINCE, TINY)).toBe(true);
+      expect(await build(db, SINCE, TINY)).toBe(true);
     } finally {
       clearInterval(timer);
     }
@@ -148,20 +128,20 @@ describe('pairs refresh in chunks', () => {
 
   it('leaves the catalog to a build that holds a live lease, and takes over one whose lease ran out', async () => {
     insertEvents(t.db, shop, traffic(5));
-    t.db.prepare('UPDATE catalogs SET pairs_lease = ?, pairs_lease_until = ? WHERE id = ?').run('other-build', Date.now() + 60_000, shop);
-    expect(await refreshPairs(db, shop, SINCE, TINY)).toBe(false);
+    t.db.prepare('UPDATE catalogs SET insights_lease = ?, insights_lease_until = ? WHERE id = ?').run('other-build', Date.now() + 60_000, shop);
+    expect(await build(db, SINCE, TINY)).toBeNull();
     expect(published()).toEqual([]);
-    expect(catalogRow().pairs_lease).toBe('other-build');
+    expect(catalogRow().insights_lease).toBe('other-build');
 
     // That build died half-way: its lease runs out, its sources and unpublished pairs stay behind.
-    t.db.prepare('UPDATE catalogs SET pairs_lease_until = ? WHERE id = ?').run(Date.now() - 1, shop);
+    t.db.prepare('UPDATE catalogs SET insights_lease_until = ? WHERE id = ?').run(Date.now() - 1, shop);
     t.db.prepare("INSERT INTO pair_sources (catalog_id, type, product_id, visitor_id) VALUES (?, 'view_item', 'P-99', 'visitor-dead')").run(shop);
     t.db.prepare("INSERT INTO product_pairs (catalog_id, generation, type, product_id, other_id, visitors) VALUES (?, 1, 'view_item', 'P-99', 'P-98', 50)").run(shop);
-    expect(await refreshPairs(db, shop, SINCE, TINY)).toBe(true);
+    expect(await build(db, SINCE, TINY)).toBe(true);
     expect(published()).toEqual(await reference());
     expect(count("SELECT count(*) AS n FROM product_pairs WHERE product_id = 'P-99'")).toBe(0);
     expect(count('SELECT count(*) AS n FROM pair_sources')).toBe(0);
-    expect(catalogRow().pairs_lease).toBeNull();
+    expect(catalogRow().insights_lease).toBeNull();
   });
 
   it('gives up without publishing when another build takes the lease over mid-way', async () => {
@@ -171,12 +151,12 @@ describe('pairs refresh in chunks', () => {
       ...db,
       batch: async (statements) => {
         // After a few chunks this build stalls past its lease and another one takes the catalog.
-        if (++batches === 4) t.db.prepare('UPDATE catalogs SET pairs_lease = ?, pairs_lease_until = ? WHERE id = ?').run('newer-build', Date.now() + 60_000, shop);
+        if (++batches === 4) t.db.prepare('UPDATE catalogs SET insights_lease = ?, insights_lease_until = ? WHERE id = ?').run('newer-build', Date.now() + 60_000, shop);
         return db.batch(statements);
       },
     };
-    expect(await refreshPairs(stalled, shop, SINCE, TINY)).toBe(false);
-    expect(catalogRow()).toMatchObject({ pairs_generation: 0, pairs_lease: 'newer-build' });
+    expect(await build(stalled, SINCE, TINY)).toBeNull();
+    expect(catalogRow()).toMatchObject({ pairs_generation: 0, insights_lease: 'newer-build' });
     expect(published()).toEqual([]);
   });
 
@@ -197,19 +177,19 @@ describe('pairs refresh in chunks', () => {
         return result;
       },
     };
-    expect(await refreshPairs(interrupted, shop, SINCE, TINY)).toBe(true);
+    expect(await build(interrupted, SINCE, TINY)).toBe(true);
     expect(erased).toBe(true);
     expect(count("SELECT count(*) AS n FROM events WHERE visitor_id = 'visitor-heavy'")).toBe(0);
   });
 
   it('publishes an empty set for a catalog without events in the window, and replaces an old one with it', async () => {
-    expect(await refreshPairs(db, shop, SINCE, TINY)).toBe(true);
+    expect(await build(db, SINCE, TINY)).toBe(true);
     expect(published()).toEqual([]);
     insertEvents(t.db, shop, traffic(8));
-    await refreshPairs(db, shop, SINCE, TINY);
+    await build(db, SINCE, TINY);
     expect(published().length).toBeGreaterThan(0);
     // A month later every event is outside the window.
-    expect(await refreshPairs(db, shop, NOW.toISOString(), TINY)).toBe(true);
+    expect(await build(db, NOW.toISOString(), TINY)).toBe(true);
     expect(published()).toEqual([]);
     expect(count('SELECT count(*) AS n FROM product_pairs')).toBe(0);
   });

@@ -66,7 +66,7 @@ describe('migration 0005: signals schema for write cost', () => {
     const itemsBefore = all('SELECT * FROM event_items WHERE event_id <> \'e-lost\' ORDER BY event_id, product_id');
     const visitorsBefore = all('SELECT * FROM visitors ORDER BY visitor_id');
 
-    expect(await store.migrate(migrations)).toEqual(['0005_signals_write_path.sql', '0006_event_rollup.sql', '0007_event_seq_autoincrement.sql', '0008_pairs_in_chunks.sql']);
+    expect(await store.migrate(migrations)).toEqual(['0005_signals_write_path.sql', '0006_event_rollup.sql', '0007_event_seq_autoincrement.sql', '0008_insights_in_chunks.sql']);
     expect(await store.migrate(migrations)).toEqual([]);
 
     // 0006: the rowid became an explicit seq, and every carried event counts as rolled up
@@ -126,7 +126,7 @@ describe('migration 0005: signals schema for write cost', () => {
   });
 
   it('is plain SQL that wrangler d1 migrations apply runs as it is', () => {
-    for (const name of ['0005_signals_write_path.sql', '0006_event_rollup.sql', '0007_event_seq_autoincrement.sql', '0008_pairs_in_chunks.sql']) {
+    for (const name of ['0005_signals_write_path.sql', '0006_event_rollup.sql', '0007_event_seq_autoincrement.sql', '0008_insights_in_chunks.sql']) {
       const sql = readFileSync(join(PROJECT_ROOT, 'migrations', name), 'utf8')
         .split('\n')
         .filter((line) => !line.trim().startsWith('--'))
@@ -161,7 +161,7 @@ describe('migration 0007: event numbers never handed out twice', () => {
     db.prepare("DELETE FROM events WHERE event_id = 'c'").run();
     expect(all('SELECT last_seq FROM event_rollup')).toEqual([{ last_seq: 2 }]);
 
-    expect(await store.migrate(migrations)).toEqual(['0007_event_seq_autoincrement.sql', '0008_pairs_in_chunks.sql']);
+    expect(await store.migrate(migrations)).toEqual(['0007_event_seq_autoincrement.sql', '0008_insights_in_chunks.sql']);
     expect(all("SELECT name FROM sqlite_schema WHERE type = 'trigger'")).toEqual([]);
     expect(all('SELECT seq, event_id FROM events ORDER BY seq')).toEqual([
       { seq: 1, event_id: 'a' },

@@ -4,7 +4,7 @@
  * Labels feed `custom_label_N` (feed rule `from_labels`), which ad platforms use to bid
  * differently on products that sell, rise, drop in price, run low or get no attention. The
  * thresholds are constants, not settings, so a label means the same thing in every shop; the
- * SQL that applies them is in src/store/insights-sql.ts.
+ * SQL that applies them is in src/store/labels-sql.ts.
  */
 
 /** Every label, in the order a product's list is stored (not a priority: rules give their own). */

@@ -57,10 +57,11 @@ export interface SegmentCounts {
 
 export interface InsightStore {
   /**
-   * Computes every live product's counts and labels as of `now` and publishes them as the next
-   * label set in one transaction (insert, flip catalogs.labels_version, drop sets older than the
-   * previous one), so a feed pinned to a set never sees a mix. Then replaces the catalog's
-   * viewed/bought-together pairs (what `alsoInteracted` reads) in a second one.
+   * Computes every live product's counts and labels as of `now`, in chunks of bounded size, and
+   * publishes them as the next label set in one statement (the flip of catalogs.labels_version),
+   * so a feed pinned to a set never sees a mix; sets older than the previous one go. Then does
+   * the same for the viewed/bought-together pairs (what `alsoInteracted` reads). While another
+   * refresh of the catalog runs, resolves with the set published now.
    */
   refreshLabels(catalogId: number, now: string, thresholds: LabelThresholds): Promise<LabelSet>;
   labelSet(catalogId: number): Promise<LabelSet>;

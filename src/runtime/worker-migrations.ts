@@ -10,5 +10,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   '0005_signals_write_path.sql',
   '0006_event_rollup.sql',
   '0007_event_seq_autoincrement.sql',
-  '0008_pairs_in_chunks.sql',
+  '0008_insights_in_chunks.sql',
 ];

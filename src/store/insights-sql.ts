@@ -1,7 +1,7 @@
 /**
  * The InsightStore over any SqlDriver (better-sqlite3, D1): labels, recommendation candidates,
- * audience segments. Set-based SQL throughout: a label refresh is one INSERT … SELECT over the
- * catalog (src/store/labels-sql.ts), not a query per product; segment membership is one
+ * audience segments. Set-based SQL throughout: a label refresh is an INSERT … SELECT per range of
+ * products (src/store/labels-sql.ts), not a query per product; segment membership is one
  * condition per kind (src/store/segments-sql.ts).
  *
  * Tables and why they are shaped so: migrations/0005_signals_write_path.sql. Catalog-wide counts
@@ -9,18 +9,16 @@
  * by each label refresh (./pairs-sql); one visitor's history and segment membership read events
  * through events_visitor (catalog, visitor, time), the products of each event from events.items.
  */
-import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type Label, type LabelThresholds } from '../insights/labels';
-import { dayWindowStart } from '../signals/windows';
+import { LABELS, LONG_WINDOW_DAYS, type Label, type LabelThresholds } from '../insights/labels';
 import type { InsightStore, LabelSet, RecProduct, StoredSegment } from '../insights/port';
 import type { SegmentDefinition } from '../insights/segments';
 import { rollUpEvents } from './event-rollup';
-import { INSERT_LABELS } from './labels-sql';
+import { withCatalogLease } from './catalog-lease';
+import { ago, LABEL_CHUNKS, refreshLabelSet, type LabelChunks } from './labels-sql';
 import { PAIR_CHUNKS, PARTNERS, refreshPairs, type PairChunks } from './pairs-sql';
 import { segmentCondition } from './segments-sql';
 import type { SqlDriver } from './sql';
 
-const DAY = 86_400_000;
-const ago = (now: string, days: number) => new Date(Date.parse(now) - days * DAY).toISOString();
 
 interface SegmentRow {
   name: string;
@@ -45,12 +43,14 @@ const CANDIDATES = `SELECT p.item_id FROM products p
 const SEARCHED_TEXT = "lower(p.title || ' ' || coalesce(p.brand, '') || ' ' || coalesce(p.product_type, ''))";
 
 export interface InsightStoreOptions {
+  /** how much one statement of the label refresh covers (./labels-sql) */
+  labelChunks?: LabelChunks;
   /** how much one statement of the pairs refresh covers (./pairs-sql) */
   pairChunks?: PairChunks;
 }
 
 export function createInsightStore(db: SqlDriver, options: InsightStoreOptions = {}): InsightStore {
-  const pairChunks = options.pairChunks ?? PAIR_CHUNKS;
+  const { labelChunks = LABEL_CHUNKS, pairChunks = PAIR_CHUNKS } = options;
   async function labelSet(catalogId: number): Promise<LabelSet> {
     const catalog = await db.get<{ labels_version: number; labels_refreshed_at: string | null }>(
       'SELECT labels_version, labels_refreshed_at FROM catalogs WHERE id = ?',
@@ -73,39 +73,15 @@ export function createInsightStore(db: SqlDriver, options: InsightStoreOptions =
 
   return {
     async refreshLabels(catalogId, now, t: LabelThresholds) {
-      const at = new Date(now);
       // The labels read the per-product day counts: bring them up to date first.
       await rollUpEvents(db);
-      await db.batch([
-        {
-          sql: INSERT_LABELS,
-          params: [
-            catalogId,
-            now,
-            dayWindowStart(at, SHORT_WINDOW_DAYS).slice(0, 10),
-            dayWindowStart(at, LONG_WINDOW_DAYS).slice(0, 10),
-            ago(now, t.priceDropDays),
-            t.bestsellerTopPercent,
-            t.trendingRatio,
-            t.trendingMinViews7d,
-            t.lowStockMax,
-            ago(now, LONG_WINDOW_DAYS),
-          ],
-        },
-        {
-          sql: 'UPDATE catalogs SET labels_version = labels_version + 1, labels_refreshed_at = ?2 WHERE id = ?1',
-          params: [catalogId, now],
-        },
-        {
-          // Keep the previous set: a feed response that started before this flip is still reading it.
-          sql: `DELETE FROM product_labels WHERE catalog_id = ?1
-                AND labels_version < (SELECT labels_version - 1 FROM catalogs WHERE id = ?1)`,
-          params: [catalogId],
-        },
-      ]);
-      // Its own transactions: pairs need not flip with the labels, and short write locks let
-      // ingestion in between.
-      await refreshPairs(db, catalogId, ago(now, LONG_WINDOW_DAYS), pairChunks);
+      // Labels, then pairs, each published in one statement of its own, in chunks of bounded
+      // size between them. While another build holds the catalog, its result will be as fresh:
+      // answer with the set published now.
+      await withCatalogLease(db, catalogId, async (lease) => {
+        await refreshLabelSet(db, lease, now, t, labelChunks);
+        await refreshPairs(db, lease, ago(now, LONG_WINDOW_DAYS), pairChunks);
+      });
       return labelSet(catalogId);
     },
 

@@ -9,17 +9,16 @@
  * a visitor contributes their PAIR_PRODUCTS most recent distinct products of the type (at most
  * 90 pairs each), and a product keeps its PAIRS_PER_PRODUCT most shared partners.
  *
- * Built in chunks whose size does not grow with the shop (migrations/0008_pairs_in_chunks.sql):
+ * Built in chunks whose size does not grow with the shop (migrations/0008_insights_in_chunks.sql):
  * 1. pair_sources, a range of visitors at a time: each one's recent products;
  * 2. product_pairs under the next generation, a range of products at a time;
  * 3. one statement moves catalogs.pairs_generation, which readers follow; then the sources and
  *    the old generation are deleted, again in chunks.
- * A turn of the event loop separates the chunks, so on Node requests are served in between. A
- * lease on the catalog row keeps two builds (a timer and the admin button, or the CLI beside the
- * server) from working on the same sources at once.
+ * A turn of the event loop separates the chunks (./chunked), so on Node requests are served in
+ * between. It runs under the insights build's lease (./catalog-lease), after the labels.
  */
-import { randomToken } from '../util/crypto';
-import { nextTurn } from '../util/turn';
+import { LeaseLost, type CatalogLease } from './catalog-lease';
+import { deleteInChunks, inRanges } from './chunked';
 import type { SqlDriver, SqlStatement, SqlValue } from './sql';
 
 export const PAIR_TYPES = ['view_item', 'purchase'] as const;
@@ -37,13 +36,10 @@ export interface PairChunks {
 }
 
 /**
- * Sized for ~50-100 ms of SQLite each on Node (bench/pairs.ts). D1, with no event loop to share
+ * Sized for ~50-100 ms of SQLite each on Node (bench/insights.ts). D1, with no event loop to share
  * and a budget of calls per invocation, takes larger ones (src/runtime/worker-parts.ts).
  */
 export const PAIR_CHUNKS: PairChunks = { sourceEvents: 10_000, pairSources: 10_000, deleteRows: 10_000 };
-
-/** A build that stops renewing its lease (its process died) gives it up after this long. */
-const LEASE_MS = 10 * 60_000;
 
 const TYPES_SQL = PAIR_TYPES.map((t) => `'${t}'`).join(', ');
 
@@ -99,12 +95,8 @@ const DELETE_SOURCES = `DELETE FROM pair_sources WHERE (catalog_id, type, produc
 const DELETE_OTHER_GENERATIONS = `DELETE FROM product_pairs WHERE (catalog_id, generation, type, product_id, other_id) IN (
   SELECT catalog_id, generation, type, product_id, other_id FROM product_pairs WHERE catalog_id = ?1 AND generation <> ?3 LIMIT ?2)`;
 
-const TAKE_LEASE = `UPDATE catalogs SET pairs_lease = ?2, pairs_lease_until = ?3
-  WHERE id = ?1 AND (pairs_lease IS NULL OR pairs_lease_until < ?4)`;
-const RENEW_LEASE = 'UPDATE catalogs SET pairs_lease_until = ?3 WHERE id = ?1 AND pairs_lease = ?2';
-const PUBLISH = `UPDATE catalogs SET pairs_generation = ?3, pairs_lease = NULL, pairs_lease_until = NULL
-  WHERE id = ?1 AND pairs_lease = ?2`;
-const RELEASE_LEASE = 'UPDATE catalogs SET pairs_lease = NULL, pairs_lease_until = NULL WHERE id = ?1 AND pairs_lease = ?2';
+/** Only while the lease is ours: ?1 catalog, ?2 lease token, ?3 generation. */
+const PUBLISH = 'UPDATE catalogs SET pairs_generation = ?3 WHERE id = ?1 AND insights_lease = ?2';
 
 /**
  * Partners of any of the seeds (a JSON array, ?3) in the published generation, most shared
@@ -124,81 +116,36 @@ export function eraseSourcesStatement(catalogId: number, visitorsSql: string, pa
   return { sql: `DELETE FROM pair_sources WHERE catalog_id = ? AND visitor_id IN (${visitorsSql})`, params: [catalogId, ...params] };
 }
 
-class LeaseLost extends Error {
-  constructor() {
-    super('pairs refresh: another build took over the lease');
-  }
-}
-
 /**
- * Walks `(lo, hi]` ranges of a sorted key from the start: `bound(lo)` names the next chunk's last
- * key and the last key overall; `chunk(lo, hi)` does the work. A turn between chunks.
+ * Recomputes the catalog's pairs from the events since `since` and publishes them, under the
+ * lease of the insights build (./catalog-lease).
  */
-async function inRanges(
-  bound: (lo: string) => Promise<{ hi: string | null; last: string | null } | undefined>,
-  chunk: (lo: string, hi: string) => Promise<void>,
-): Promise<void> {
-  for (let lo = ''; ; ) {
-    const b = await bound(lo);
-    if (!b?.last || b.last <= lo) return;
-    const hi = b.hi ?? b.last;
-    await chunk(lo, hi);
-    lo = hi;
-    await nextTurn();
-  }
-}
+export async function refreshPairs(db: SqlDriver, lease: CatalogLease, since: string, chunks: PairChunks = PAIR_CHUNKS): Promise<void> {
+  const { catalogId } = lease;
+  const current = (await db.get<{ g: number }>('SELECT pairs_generation AS g FROM catalogs WHERE id = ?', [catalogId]))?.g ?? 0;
+  const next = current + 1;
+  // What a build that died left behind.
+  await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
+  await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [current]);
 
-/** Deletes with `sql` (?1 catalog, ?2 rows, then `params`) until a chunk finds less than a chunk. */
-async function deleteInChunks(db: SqlDriver, sql: string, catalogId: number, rows: number, params: SqlValue[] = []): Promise<void> {
-  for (;;) {
-    const { changes } = await db.run(sql, [catalogId, rows, ...params]);
-    if (changes < rows) return;
-    await nextTurn();
-  }
-}
-
-/**
- * Recomputes the catalog's pairs from the events since `since` and publishes them. Resolves with
- * false, publishing nothing, when another build holds the catalog's lease: its pairs are as fresh.
- */
-export async function refreshPairs(db: SqlDriver, catalogId: number, since: string, chunks: PairChunks = PAIR_CHUNKS): Promise<boolean> {
-  const lease = randomToken(12);
-  const taken = await db.run(TAKE_LEASE, [catalogId, lease, Date.now() + LEASE_MS, Date.now()]);
-  if (taken.changes === 0) return false;
-  /** Each chunk renews the lease in its own transaction, and stops if another build took it. */
-  const step = async (statement: SqlStatement) => {
-    const [renewed] = await db.batch([{ sql: RENEW_LEASE, params: [catalogId, lease, Date.now() + LEASE_MS] }, statement]);
-    if (!renewed?.changes) throw new LeaseLost();
-  };
-  try {
-    const current = (await db.get<{ g: number }>('SELECT pairs_generation AS g FROM catalogs WHERE id = ?', [catalogId]))?.g ?? 0;
-    const next = current + 1;
-    // What a build that died left behind.
-    await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
-    await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [current]);
-
+  await inRanges(
+    (lo) => db.get(VISITOR_BOUND, [catalogId, lo, chunks.sourceEvents]),
+    async (lo, hi) => {
+      await lease.step([{ sql: INSERT_SOURCES, params: [catalogId, since, lo, hi, PAIR_PRODUCTS] }]);
+    },
+  );
+  for (const type of PAIR_TYPES) {
     await inRanges(
-      (lo) => db.get(VISITOR_BOUND, [catalogId, lo, chunks.sourceEvents]),
-      (lo, hi) => step({ sql: INSERT_SOURCES, params: [catalogId, since, lo, hi, PAIR_PRODUCTS] }),
+      (lo) => db.get(PRODUCT_BOUND, [catalogId, type, lo, chunks.pairSources]),
+      async (lo, hi) => {
+        await lease.step([{ sql: INSERT_PAIRS, params: [catalogId, type, lo, hi, next, PAIRS_PER_PRODUCT] }]);
+      },
     );
-    for (const type of PAIR_TYPES) {
-      await inRanges(
-        (lo) => db.get(PRODUCT_BOUND, [catalogId, type, lo, chunks.pairSources]),
-        (lo, hi) => step({ sql: INSERT_PAIRS, params: [catalogId, type, lo, hi, next, PAIRS_PER_PRODUCT] }),
-      );
-    }
-    const [published] = await db.batch([{ sql: PUBLISH, params: [catalogId, lease, next] }]);
-    if (!published?.changes) throw new LeaseLost();
-    // Published: readers follow the new generation. The sources (visitor ids) and the old
-    // generation go; a build that dies here leaves them to the next one, which deletes them first.
-    await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
-    await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [next]);
-    return true;
-  } catch (err) {
-    // Our build stalled past its lease and another one runs now: it publishes in our place.
-    if (err instanceof LeaseLost) return false;
-    throw err;
-  } finally {
-    await db.run(RELEASE_LEASE, [catalogId, lease]);
   }
+  const [published] = await lease.step([{ sql: PUBLISH, params: [catalogId, lease.token, next] }]);
+  if (!published?.changes) throw new LeaseLost();
+  // Published: readers follow the new generation. The sources (visitor ids) and the old
+  // generation go; a build that dies here leaves them to the next one, which deletes them first.
+  await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
+  await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [next]);
 }

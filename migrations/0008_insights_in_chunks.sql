@@ -46,7 +46,8 @@ CREATE TABLE pair_sources (
 CREATE INDEX pair_sources_visitor ON pair_sources (catalog_id, visitor_id, type, product_id);
 
 ALTER TABLE catalogs ADD COLUMN pairs_generation INTEGER NOT NULL DEFAULT 0;
--- The build under way, if any: a random token, and until when (ms since the epoch) it holds
--- the catalog unless it renews (each chunk does). A build whose process died is taken over then.
-ALTER TABLE catalogs ADD COLUMN pairs_lease TEXT;
-ALTER TABLE catalogs ADD COLUMN pairs_lease_until INTEGER;
+-- The insights build under way (labels, then pairs; src/store/catalog-lease.ts), if any: a
+-- random token, and until when (ms since the epoch) it holds the catalog unless it renews (each
+-- chunk does). A build whose process died is taken over then.
+ALTER TABLE catalogs ADD COLUMN insights_lease TEXT;
+ALTER TABLE catalogs ADD COLUMN insights_lease_until INTEGER;
