@@ -27,9 +27,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LABEL_THRESHOLDS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS } from '../src/insights/labels';
+import { LABEL_THRESHOLDS, LONG_WINDOW_DAYS } from '../src/insights/labels';
 import { openNodeStore, PROJECT_ROOT, sqlDriverOf } from '../src/runtime/node-parts';
-import { dayWindowStart } from '../src/signals/windows';
 import { withCatalogLease } from '../src/store/catalog-lease';
 import { openSqlite } from '../src/store/drivers/better-sqlite3';
 import { rollUpEvents } from '../src/store/event-rollup';
@@ -37,7 +36,7 @@ import { ago, LABEL_CHUNKS, refreshLabelSet } from '../src/store/labels-sql';
 import { PAIR_CHUNKS, refreshPairs } from '../src/store/pairs-sql';
 import type { SqlDriver } from '../src/store/sql';
 import { rng } from './random';
-import { LABELS_ONE_STATEMENT, PAIRS_ONE_STATEMENT } from './reference-sql';
+import { LABELS_ONE_STATEMENT, labelsOneStatementParams, PAIRS_ONE_STATEMENT } from './reference-sql';
 import { seedBenchCatalog } from './seed';
 
 const OUT = join(PROJECT_ROOT, 'bench', 'out');
@@ -133,21 +132,9 @@ async function main(): Promise<void> {
   const nowIso = new Date(now).toISOString();
   const since = ago(nowIso, LONG_WINDOW_DAYS);
   const t = LABEL_THRESHOLDS;
-  const at = new Date(nowIso);
 
   const labelsBase = await longestStall(() =>
-    db.all<Record<string, unknown>>(LABELS_ONE_STATEMENT, [
-      catalogId,
-      nowIso,
-      dayWindowStart(at, SHORT_WINDOW_DAYS).slice(0, 10),
-      dayWindowStart(at, LONG_WINDOW_DAYS).slice(0, 10),
-      ago(nowIso, t.priceDropDays),
-      t.bestsellerTopPercent,
-      t.trendingRatio,
-      t.trendingMinViews7d,
-      t.lowStockMax,
-      ago(nowIso, LONG_WINDOW_DAYS),
-    ]),
+    db.all<Record<string, unknown>>(LABELS_ONE_STATEMENT, labelsOneStatementParams(catalogId, nowIso, t)),
   );
   line('labels, one statement', labelsBase, labelsBase.result.length);
   const pairsBase = await longestStall(() => db.all<Record<string, unknown>>(PAIRS_ONE_STATEMENT, [catalogId, since]));

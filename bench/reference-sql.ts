@@ -4,7 +4,10 @@
  * test/insights-pairs.test.ts and test/insights-labels-chunks.test.ts compare the chunked build
  * with.
  */
-import { LABELS } from '../src/insights/labels';
+import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type LabelThresholds } from '../src/insights/labels';
+import { dayWindowStart } from '../src/signals/windows';
+import type { SqlValue } from '../src/store/sql';
+import { ago } from '../src/store/labels-sql';
 
 /**
  * Pairs: the one statement over the whole window that migration 0005 ran, both types at once
@@ -93,3 +96,20 @@ SELECT item_id AS product_id, views_7d, views_30d, carts_7d, carts_30d, purchase
   '[' || substr(${LABELS.map((l) => `CASE WHEN ${OLD_TESTS[l]} THEN ',"${l}"' ELSE '' END`).join(' || ')}, 2) || ']' AS labels
 FROM stats ORDER BY item_id`;
 
+
+/** LABELS_ONE_STATEMENT's parameters for a refresh of the catalog as of `now` (ISO). */
+export function labelsOneStatementParams(catalogId: number, now: string, t: LabelThresholds): SqlValue[] {
+  const at = new Date(now);
+  return [
+    catalogId,
+    now,
+    dayWindowStart(at, SHORT_WINDOW_DAYS).slice(0, 10),
+    dayWindowStart(at, LONG_WINDOW_DAYS).slice(0, 10),
+    ago(now, t.priceDropDays),
+    t.bestsellerTopPercent,
+    t.trendingRatio,
+    t.trendingMinViews7d,
+    t.lowStockMax,
+    ago(now, LONG_WINDOW_DAYS),
+  ];
+}

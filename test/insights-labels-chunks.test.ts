@@ -6,13 +6,11 @@
  * leftovers go, and a refresh while another build holds the catalog answers the published set.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LABEL_THRESHOLDS, LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS } from '../src/insights/labels';
-import { dayWindowStart } from '../src/signals/windows';
+import { LABEL_THRESHOLDS, LABELS } from '../src/insights/labels';
 import { betterSqliteDriver } from '../src/store/drivers/better-sqlite3';
 import { createInsightStore } from '../src/store/insights-sql';
-import { ago } from '../src/store/labels-sql';
 import { rng } from '../bench/random';
-import { LABELS_ONE_STATEMENT } from '../bench/reference-sql';
+import { LABELS_ONE_STATEMENT, labelsOneStatementParams } from '../bench/reference-sql';
 import { csv, makeTestApp, row, type TestApp } from './helpers/app';
 import { catalogId, daysBefore, insertEvents, type TestEvent } from './helpers/events';
 
@@ -28,18 +26,7 @@ afterEach(() => t.close());
 async function reference(thresholds = LABEL_THRESHOLDS) {
   const now = NOW.toISOString();
   await t.deps.signals.rollUp();
-  return betterSqliteDriver(t.db).all(LABELS_ONE_STATEMENT, [
-    shop,
-    now,
-    dayWindowStart(NOW, SHORT_WINDOW_DAYS).slice(0, 10),
-    dayWindowStart(NOW, LONG_WINDOW_DAYS).slice(0, 10),
-    ago(now, thresholds.priceDropDays),
-    thresholds.bestsellerTopPercent,
-    thresholds.trendingRatio,
-    thresholds.trendingMinViews7d,
-    thresholds.lowStockMax,
-    ago(now, LONG_WINDOW_DAYS),
-  ]);
+  return betterSqliteDriver(t.db).all(LABELS_ONE_STATEMENT, labelsOneStatementParams(shop, now, thresholds));
 }
 
 const published = () =>
