@@ -1,4 +1,7 @@
--- "Viewed / bought together" computed in bounded chunks instead of one statement (issue 3).
+-- The hourly insights refresh (labels, then "viewed / bought together") in bounded chunks
+-- instead of one statement each (issue 3). The labels need no new table: a chunk writes the
+-- next labels_version, as the one statement did (src/store/labels-sql.ts). The pairs need the
+-- tables below. Both run under one lease on the catalog row (the last columns).
 --
 -- 0005's refresh was one INSERT … SELECT over every event of the 30-day window. Its cost grows
 -- with the traffic: on 1,000,000 events (50,000 visitors, 10,000 products) it took 18 s, all of

@@ -5,7 +5,7 @@
  * rank is the one thing that looks at every product: it is found first, as the last product
  * that still ranks inside the top share, and each chunk compares against it. Label meanings and
  * thresholds are in src/insights/labels.ts; a chunk's size is bounded by products, whatever the
- * catalog's size (1,000,000 products took 5.8 s as one statement, all of it on Node's main thread).
+ * catalog's size (1,000,000 products took 5.8-8.4 s as one statement, all of it on Node's main thread).
  */
 import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type Label, type LabelThresholds } from '../insights/labels';
 import { dayWindowStart } from '../signals/windows';
