@@ -201,6 +201,35 @@ describe('retention', () => {
     const again = await runHousekeeping(t.deps, now);
     expect(again.purged[0]).toMatchObject({ events: 0, event_items: 0, visitors: 0 });
   });
+
+  it('purges visitors across many ranges of the catalog: exactly the old ones without events', async () => {
+    await t.putCatalog('shop', { retention_days: 30 });
+    const shop = (t.db.prepare("SELECT id FROM catalogs WHERE slug = 'shop'").get() as { id: number }).id;
+    const visitor = t.db.prepare('INSERT INTO visitors (catalog_id, visitor_id, ad_consent, first_seen, last_seen) VALUES (?, ?, 1, ?, ?)');
+    const event = t.db.prepare(
+      "INSERT INTO events (catalog_id, event_id, visitor_id, type, occurred_at, received_at) VALUES (?, ?, ?, 'search', ?, ?)",
+    );
+    const old = '2026-09-01T12:00:00.000Z';
+    const recent = '2026-11-20T12:00:00.000Z';
+    t.db.transaction(() => {
+      // 9,000 visitors, more than four purge statements' worth: every third one seen lately,
+      // every fifth old one still with a (recent) event.
+      for (let i = 0; i < 9000; i++) {
+        const id = `visitor-${String(i).padStart(5, '0')}`;
+        visitor.run(shop, id, old, i % 3 === 0 ? recent : old);
+        if (i % 5 === 0) event.run(shop, `e-${i}`, id, recent, recent);
+      }
+    })();
+    const kept = (i: number) => i % 3 === 0 || i % 5 === 0;
+    const expectedGone = Array.from({ length: 9000 }, (_, i) => i).filter((i) => !kept(i)).length;
+    const report = await t.deps.signals.purgeBefore(shop, '2026-10-24T12:00:00.000Z');
+    expect(report.visitors).toBe(expectedGone);
+    expect(count('visitors')).toBe(9000 - expectedGone);
+    expect(count('visitors', "visitor_id = 'visitor-00001'")).toBe(0);
+    expect(count('visitors', "visitor_id = 'visitor-00003'") + count('visitors', "visitor_id = 'visitor-00005'")).toBe(2);
+    expect(count('visitors', "visitor_id = 'visitor-08997'")).toBe(1);
+    expect(count('visitors', "visitor_id = 'visitor-08998'")).toBe(0);
+  });
 });
 
 describe('e-mail addresses', () => {

@@ -9,6 +9,7 @@
  */
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
 import { planEventWrite } from './event-writes';
+import { inRanges, type RangeBound } from './chunked';
 import { eraseSourcesStatement } from './pairs-sql';
 import { ROLLUP_CHUNK, rollUpEvents } from './event-rollup';
 import { signalStats } from './signals-stats-sql';
@@ -128,19 +129,26 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
         for (const r of chunk) event_items += r.items;
         if (chunk.length < PURGE_CHUNK) break;
       }
-      // Visitors with no event left and not seen since: a scan of the catalog's visitors (an index
-      // on last_seen would be rewritten by every ingest's visitor upsert).
+      // Visitors with no event left and not seen since. There is no index on last_seen (every
+      // ingest's visitor upsert would rewrite it), so the catalog's visitors are walked, a range
+      // of the primary key per statement: each is bounded, however many visitors the shop has.
       let visitors = 0;
-      for (;;) {
-        const { changes } = await db.run(
-          `DELETE FROM visitors WHERE (catalog_id, visitor_id) IN (
-             SELECT v.catalog_id, v.visitor_id FROM visitors v WHERE v.catalog_id = ?1 AND v.last_seen < ?2
-               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.catalog_id = ?1 AND e.visitor_id = v.visitor_id) LIMIT ?3)`,
-          [catalogId, before, PURGE_CHUNK],
-        );
-        visitors += changes;
-        if (changes < PURGE_CHUNK) break;
-      }
+      await inRanges(
+        (lo) =>
+          db.get<RangeBound>(
+            `SELECT (SELECT visitor_id FROM visitors WHERE catalog_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT 1 OFFSET ?3) AS hi,
+               (SELECT max(visitor_id) FROM visitors WHERE catalog_id = ?1) AS last`,
+            [catalogId, lo, PURGE_CHUNK],
+          ),
+        async (lo, hi) => {
+          const { changes } = await db.run(
+            `DELETE FROM visitors AS v WHERE v.catalog_id = ?1 AND v.visitor_id > ?3 AND v.visitor_id <= ?4 AND v.last_seen < ?2
+               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.catalog_id = ?1 AND e.visitor_id = v.visitor_id)`,
+            [catalogId, before, lo, hi],
+          );
+          visitors += changes;
+        },
+      );
       const day = before.slice(0, 10);
       const [, drops] = await db.batch([
         // Whole days only: a day partly inside the retention window keeps its counts until it is all outside.
