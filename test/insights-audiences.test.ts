@@ -95,6 +95,28 @@ describe('segments', () => {
     expect((await t.admin('/admin/catalogs/shop/segments/buyers')).status).toBe(404);
   });
 
+  it('counts a segment across many ranges of visitors exactly', async () => {
+    // 12,000 more visitors, several count statements' worth: every seventh bought, every other
+    // one of those with an address and ads consent.
+    const at = daysBefore(NOW, 2);
+    t.db.transaction(() => {
+      for (let i = 0; i < 12_000; i++) {
+        const id = `bulk-${String(i).padStart(5, '0')}`;
+        insertVisitor(t.db, shop, i % 14 === 0 ? { id, email: `b${i}@example.com`, consent: true } : { id, consent: i % 2 === 0 });
+      }
+    })();
+    insertEvents(
+      t.db,
+      shop,
+      Array.from({ length: 12_000 }, (_, i) => i)
+        .filter((i) => i % 7 === 0)
+        .map((i) => ({ visitor: `bulk-${String(i).padStart(5, '0')}`, type: 'purchase', at, items: ['MUG'] })),
+    );
+    const res = await put('buyers', { kind: 'purchasers', days: 30 });
+    // a4 bought, besides: 1,715 bulk buyers, 858 of them with a hash they allow ads for
+    expect(await res.json()).toMatchObject({ visitors: 1 + Math.ceil(12_000 / 7), exportable: 1 + Math.ceil(12_000 / 14) });
+  });
+
   it('keeps at most 100 segments per catalog; replacing one still works at the cap', async () => {
     for (let i = 0; i < 100; i++) expect((await put(`s${i}`, { kind: 'purchasers', days: 7 })).status).toBe(201);
     const over = await put('s100', { kind: 'purchasers', days: 7 });

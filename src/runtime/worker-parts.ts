@@ -60,13 +60,14 @@ export function workerDeps(env: WorkerEnv, settings: Settings): AppDeps & { driv
     // `worker:<random>` tells this isolate's imports from others' in logs; liveness goes by age.
     // (Made here, not at module load: Workers refuse random values outside a request.)
     store: createSqlStore(driver, { importOwner: `worker:${randomToken(6)}` }),
-    // Five to ten times Node's chunks: no event loop to share, and fewer calls out of the
+    // Larger chunks than Node's: no event loop to share, and fewer calls out of the
     // invocation's budget (1,000 on Workers Paid); each stays far inside D1's 30 s a statement.
     insights: createInsightStore(driver, {
       labelChunks: { products: 100_000, deleteRows: 100_000 },
       pairChunks: { sourceEvents: 100_000, pairSources: 100_000, deleteRows: 100_000 },
+      visitorChunk: 50_000,
     }),
-    signals: createSignalStore(driver, { coalesce: false, rollupEvery: null }),
+    signals: createSignalStore(driver, { coalesce: false, rollupEvery: null, visitorChunk: 50_000 }),
     clock: () => new Date(),
     settings,
     feeds: builtinDefinitions,

@@ -44,3 +44,8 @@ export async function deleteInChunks(db: SqlDriver, sql: string, catalogId: numb
     await nextTurn();
   }
 }
+
+/** The bound of the next range of a catalog's visitors (visitors' primary key): ?1 catalog, ?2 after, ?3 rows. */
+export const VISITOR_RANGE_BOUND = `SELECT
+  (SELECT visitor_id FROM visitors WHERE catalog_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT 1 OFFSET ?3) AS hi,
+  (SELECT max(visitor_id) FROM visitors WHERE catalog_id = ?1) AS last`;

@@ -9,7 +9,7 @@
  */
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
 import { planEventWrite } from './event-writes';
-import { inRanges, type RangeBound } from './chunked';
+import { inRanges, VISITOR_RANGE_BOUND, type RangeBound } from './chunked';
 import { eraseSourcesStatement } from './pairs-sql';
 import { ROLLUP_CHUNK, rollUpEvents } from './event-rollup';
 import { signalStats } from './signals-stats-sql';
@@ -35,10 +35,12 @@ export interface SignalStoreOptions extends WriteQueueOptions {
   rollupEvery?: number | null;
   /** events per rollup transaction (tests make it small) */
   rollupChunk?: number;
+  /** visitors one statement of the retention purge walks (default 2,000) */
+  visitorChunk?: number;
 }
 
 export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {}): SignalStore {
-  const { rollupEvery = 10_000, rollupChunk = ROLLUP_CHUNK, ...queueOptions } = options;
+  const { rollupEvery = 10_000, rollupChunk = ROLLUP_CHUNK, visitorChunk = PURGE_CHUNK, ...queueOptions } = options;
   const queue = createWriteQueue(db, queueOptions);
   let storedSinceRollup = 0;
   let rolling: Promise<number> | null = null;
@@ -135,11 +137,7 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
       let visitors = 0;
       await inRanges(
         (lo) =>
-          db.get<RangeBound>(
-            `SELECT (SELECT visitor_id FROM visitors WHERE catalog_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT 1 OFFSET ?3) AS hi,
-               (SELECT max(visitor_id) FROM visitors WHERE catalog_id = ?1) AS last`,
-            [catalogId, lo, PURGE_CHUNK],
-          ),
+          db.get<RangeBound>(VISITOR_RANGE_BOUND, [catalogId, lo, visitorChunk]),
         async (lo, hi) => {
           const { changes } = await db.run(
             `DELETE FROM visitors AS v WHERE v.catalog_id = ?1 AND v.visitor_id > ?3 AND v.visitor_id <= ?4 AND v.last_seen < ?2
