@@ -96,7 +96,11 @@ export interface InsightStore {
   listSegments(catalogId: number): Promise<StoredSegment[]>;
   deleteSegment(catalogId: number, name: string): Promise<boolean>;
   countSegment(catalogId: number, definition: SegmentDefinition, since: string): Promise<SegmentCounts>;
-  /** Distinct e-mail hashes of exportable matching visitors, keyset-paged in hash order (`after` '' to start). */
+  /**
+   * Distinct e-mail hashes of exportable matching visitors, keyset-paged in hash order (`after`
+   * '' to start): a page looks at the next `limit` hashed visitors and may hold fewer hashes, or
+   * none; `next` is null once every visitor was looked at.
+   */
   pageSegmentHashes(
     catalogId: number,
     definition: SegmentDefinition,

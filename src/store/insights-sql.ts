@@ -238,17 +238,24 @@ export function createInsightStore(db: SqlDriver, options: InsightStoreOptions =
     async pageSegmentHashes(catalogId, definition, since, after, limit) {
       const cond = segmentCondition(definition, since);
       // Along the partial index visitors_email: each address once (two visitor ids can share
-      // one), in hash order, so the export keeps nothing in memory to deduplicate.
+      // one), in hash order, so the export keeps nothing in memory to deduplicate. A page is the
+      // next `limit` hashed visitors, whichever of them match: paging by matches instead made a
+      // page of a rare segment scan every visitor after `after`.
+      const bound = await db.get<{ hi: string | null }>(
+        `SELECT max(email_sha256) AS hi FROM (
+           SELECT email_sha256 FROM visitors WHERE catalog_id = ? AND email_sha256 IS NOT NULL AND email_sha256 > ?
+           ORDER BY email_sha256 LIMIT ?)`,
+        [catalogId, after, limit],
+      );
+      if (!bound?.hi) return { hashes: [], next: null };
       const rows = await db.all<{ email_sha256: string }>(
         `SELECT DISTINCT v.email_sha256 FROM visitors v
-         WHERE v.catalog_id = ? AND v.email_sha256 IS NOT NULL AND v.email_sha256 > ? AND v.ad_consent = 1 AND ${cond.sql}
-         ORDER BY v.email_sha256 LIMIT ?`,
-        [catalogId, after, ...cond.params, limit],
+         WHERE v.catalog_id = ? AND v.email_sha256 IS NOT NULL AND v.email_sha256 > ? AND v.email_sha256 <= ? AND v.ad_consent = 1
+           AND ${cond.sql}
+         ORDER BY v.email_sha256`,
+        [catalogId, after, bound.hi, ...cond.params],
       );
-      return {
-        hashes: rows.map((r) => r.email_sha256),
-        next: rows.length < limit ? null : rows[rows.length - 1]!.email_sha256,
-      };
+      return { hashes: rows.map((r) => r.email_sha256), next: bound.hi };
     },
   };
 }
