@@ -1,8 +1,8 @@
 /**
- * The insights refresh as it was before it ran in chunks: one statement over the whole catalog
- * each, kept verbatim (as SELECTs) as the baseline bench/insights.ts measures and the reference
- * test/insights-pairs.test.ts and test/insights-labels-chunks.test.ts compare the chunked build
- * with.
+ * The insights refresh and the stats' event figures as they were before they ran in chunks: one
+ * statement over the whole catalog each, kept verbatim (as SELECTs) as the baseline
+ * bench/insights.ts measures and the reference the chunked versions are tested against
+ * (test/insights-pairs.test.ts, test/insights-labels-chunks.test.ts, test/signals-stats.test.ts).
  */
 import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type LabelThresholds } from '../src/insights/labels';
 import { dayWindowStart } from '../src/signals/windows';
@@ -113,3 +113,32 @@ export function labelsOneStatementParams(catalogId: number, now: string, t: Labe
     ago(now, LONG_WINDOW_DAYS),
   ];
 }
+
+/**
+ * Stats: the event figures as one statement each over the whole window (?1 catalog, ?2 since;
+ * TOP ?3 first day, ?4 how many): events per day and type, the most viewed products with their
+ * distinct viewers, and the view → cart → purchase funnel.
+ */
+export const STATS_PER_DAY_ONE_STATEMENT = `SELECT substr(occurred_at, 1, 10) AS day, type, count(*) AS count FROM events
+  WHERE catalog_id = ?1 AND occurred_at >= ?2 GROUP BY day, type ORDER BY day, type`;
+
+export const STATS_TOP_VIEWED_ONE_STATEMENT = `WITH top AS (
+    SELECT product_id, sum(views) AS views FROM product_event_days
+    WHERE catalog_id = ?1 AND day >= ?3 AND views > 0
+    GROUP BY product_id ORDER BY views DESC, product_id LIMIT ?4),
+  viewers AS (
+    SELECT j.value ->> 0 AS product_id, count(DISTINCT e.visitor_id) AS visitors
+    FROM events e, json_each(e.items) j
+    WHERE e.catalog_id = ?1 AND e.occurred_at >= ?2 AND e.type = 'view_item' AND (j.value ->> 0) IN (SELECT product_id FROM top)
+    GROUP BY 1)
+  SELECT t.product_id AS id, t.views, coalesce(v.visitors, 0) AS visitors,
+    (SELECT p.title FROM products p WHERE p.catalog_id = ?1 AND p.valid_to IS NULL AND p.item_id = t.product_id) AS title
+  FROM top t LEFT JOIN viewers v ON v.product_id = t.product_id
+  ORDER BY t.views DESC, t.product_id`;
+
+export const STATS_FUNNEL_ONE_STATEMENT = `WITH viewed AS (SELECT DISTINCT visitor_id FROM events WHERE catalog_id = ?1 AND occurred_at >= ?2 AND type = 'view_item'),
+    carted AS (SELECT DISTINCT visitor_id FROM events WHERE catalog_id = ?1 AND occurred_at >= ?2 AND type = 'add_to_cart'
+               AND visitor_id IN (SELECT visitor_id FROM viewed)),
+    bought AS (SELECT DISTINCT visitor_id FROM events WHERE catalog_id = ?1 AND occurred_at >= ?2 AND type = 'purchase'
+               AND visitor_id IN (SELECT visitor_id FROM carted))
+  SELECT (SELECT count(*) FROM viewed) AS viewed, (SELECT count(*) FROM carted) AS carted, (SELECT count(*) FROM bought) AS purchased`;

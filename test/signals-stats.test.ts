@@ -1,6 +1,16 @@
-/** GET /admin/catalogs/:catalog/stats: per-day counts, top products, funnel, consent drops, id reconciliation. */
+/**
+ * GET /admin/catalogs/:catalog/stats: per-day counts, top products, funnel, consent drops, id
+ * reconciliation; the event figures, walked a range of visitors at a time, against the single
+ * statements they replaced.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rng } from '../bench/random';
+import { STATS_FUNNEL_ONE_STATEMENT, STATS_PER_DAY_ONE_STATEMENT, STATS_TOP_VIEWED_ONE_STATEMENT } from '../bench/reference-sql';
+import { betterSqliteDriver } from '../src/store/drivers/better-sqlite3';
+import { createSignalStore } from '../src/store/signals-sql';
+import { signalStats } from '../src/store/signals-stats-sql';
 import { csv, makeTestApp, row, type TestApp } from './helpers/app';
+import { insertEvents } from './helpers/events';
 
 let seq = 0;
 const eid = () => `sts-${String(++seq).padStart(8, '0')}`;
@@ -108,5 +118,33 @@ describe('signal stats', () => {
     const json = (await res.json()) as any;
     expect(json.reconciliation).toMatchObject({ ids_seen: 0, id_share: null, reference_share: null, unknown: [] });
     expect(json.funnel).toEqual({ viewed: 0, carted: 0, purchased: 0 });
+  });
+});
+
+describe('signal stats over ranges of visitors', () => {
+  it('add up to what one statement over the whole window computes, with ranges of a few events', async () => {
+    const shop = (t.db.prepare("SELECT id FROM catalogs WHERE slug = 'shop'").get() as { id: number }).id;
+    const r = rng(5);
+    const types = ['view_item', 'view_item', 'view_item', 'add_to_cart', 'purchase', 'search', 'view_item_list'];
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    insertEvents(
+      t.db,
+      shop,
+      Array.from({ length: 1500 }, () => ({
+        visitor: `visitor-${String(Math.floor(r() * 120)).padStart(4, '0')}`,
+        type: types[Math.floor(r() * types.length)]!,
+        at: new Date(now - Math.floor(r() * 40 * 86_400_000)),
+        items: [`SKU-000${1 + Math.floor(r() * r() * 6)}`],
+      })),
+    );
+    const driver = betterSqliteDriver(t.db);
+    await createSignalStore(driver, { rollupEvery: null }).rollUp();
+    const since = '2026-10-25T00:00:00.000Z';
+    const stats = await signalStats(driver, shop, since, 5, 7);
+    expect(stats.events_per_day).toEqual(await driver.all(STATS_PER_DAY_ONE_STATEMENT, [shop, since]));
+    expect(stats.top_viewed).toEqual(await driver.all(STATS_TOP_VIEWED_ONE_STATEMENT, [shop, since, since.slice(0, 10), 5]));
+    expect(stats.funnel).toEqual(await driver.get(STATS_FUNNEL_ONE_STATEMENT, [shop, since]));
+    expect(stats.funnel.purchased).toBeGreaterThan(0);
+    expect(stats.top_viewed).toHaveLength(5);
   });
 });

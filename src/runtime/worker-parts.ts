@@ -67,7 +67,7 @@ export function workerDeps(env: WorkerEnv, settings: Settings): AppDeps & { driv
       pairChunks: { sourceEvents: 100_000, pairSources: 100_000, deleteRows: 100_000 },
       visitorChunk: 50_000,
     }),
-    signals: createSignalStore(driver, { coalesce: false, rollupEvery: null, visitorChunk: 50_000 }),
+    signals: createSignalStore(driver, { coalesce: false, rollupEvery: null, visitorChunk: 50_000, statsChunk: 250_000 }),
     clock: () => new Date(),
     settings,
     feeds: builtinDefinitions,

@@ -45,7 +45,16 @@ export async function deleteInChunks(db: SqlDriver, sql: string, catalogId: numb
   }
 }
 
-/** The bound of the next range of a catalog's visitors (visitors' primary key): ?1 catalog, ?2 after, ?3 rows. */
-export const VISITOR_RANGE_BOUND = `SELECT
+/** The bound of the next range of a catalog's visitor rows (visitors' primary key): ?1 catalog, ?2 after, ?3 rows. */
+export const VISITOR_ROW_BOUND = `SELECT
   (SELECT visitor_id FROM visitors WHERE catalog_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT 1 OFFSET ?3) AS hi,
   (SELECT max(visitor_id) FROM visitors WHERE catalog_id = ?1) AS last`;
+
+/**
+ * The next chunk's last visitor by their events: the one `?3` entries of events_visitor past
+ * `?2` (?1 catalog), or the catalog's last visitor when fewer are left. A chunk ends on a whole
+ * visitor, however many events that visitor has.
+ */
+export const EVENT_VISITOR_BOUND = `SELECT
+  (SELECT visitor_id FROM events WHERE catalog_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT 1 OFFSET ?3) AS hi,
+  (SELECT max(visitor_id) FROM events WHERE catalog_id = ?1) AS last`;

@@ -18,7 +18,7 @@
  * between. It runs under the insights build's lease (./catalog-lease), after the labels.
  */
 import { LeaseLost, type CatalogLease } from './catalog-lease';
-import { deleteInChunks, inRanges } from './chunked';
+import { deleteInChunks, EVENT_VISITOR_BOUND, inRanges } from './chunked';
 import type { SqlDriver, SqlStatement, SqlValue } from './sql';
 
 export const PAIR_TYPES = ['view_item', 'purchase'] as const;
@@ -44,15 +44,6 @@ export const PAIR_CHUNKS: PairChunks = { sourceEvents: 10_000, pairSources: 10_0
 const TYPES_SQL = PAIR_TYPES.map((t) => `'${t}'`).join(', ');
 
 /**
- * The next chunk's last visitor: the one `?3` index entries of events_visitor past `?2`, or the
- * catalog's last visitor when fewer are left. A chunk ends on a whole visitor, however many
- * events that visitor has.
- */
-const VISITOR_BOUND = `SELECT
-  (SELECT visitor_id FROM events WHERE catalog_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT 1 OFFSET ?3) AS hi,
-  (SELECT max(visitor_id) FROM events WHERE catalog_id = ?1) AS last`;
-
-/**
  * ?1 catalog, ?2 window start (ISO), ?3 visitors after, ?4 visitors up to, ?5 products per visitor.
  * `+e.occurred_at` keeps the planner on events_visitor (the chunk's visitors), not events_time.
  */
@@ -68,7 +59,7 @@ SELECT ?1, type, product_id, visitor_id FROM (
     GROUP BY e.visitor_id, e.type, product_id))
 WHERE pos <= ?5`;
 
-/** As VISITOR_BOUND, over the products of pair_sources of one type (?2), after ?3, ?4 rows on. */
+/** As EVENT_VISITOR_BOUND (./chunked), over the products of pair_sources of one type (?2), after ?3, ?4 rows on. */
 const PRODUCT_BOUND = `SELECT
   (SELECT product_id FROM pair_sources WHERE catalog_id = ?1 AND type = ?2 AND product_id > ?3 ORDER BY product_id LIMIT 1 OFFSET ?4) AS hi,
   (SELECT max(product_id) FROM pair_sources WHERE catalog_id = ?1 AND type = ?2) AS last`;
@@ -129,7 +120,7 @@ export async function refreshPairs(db: SqlDriver, lease: CatalogLease, since: st
   await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [current]);
 
   await inRanges(
-    (lo) => db.get(VISITOR_BOUND, [catalogId, lo, chunks.sourceEvents]),
+    (lo) => db.get(EVENT_VISITOR_BOUND, [catalogId, lo, chunks.sourceEvents]),
     async (lo, hi) => {
       await lease.step([{ sql: INSERT_SOURCES, params: [catalogId, since, lo, hi, PAIR_PRODUCTS] }]);
     },

@@ -9,10 +9,10 @@
  */
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
 import { planEventWrite } from './event-writes';
-import { inRanges, VISITOR_RANGE_BOUND, type RangeBound } from './chunked';
+import { inRanges, VISITOR_ROW_BOUND, type RangeBound } from './chunked';
 import { eraseSourcesStatement } from './pairs-sql';
 import { ROLLUP_CHUNK, rollUpEvents } from './event-rollup';
-import { signalStats } from './signals-stats-sql';
+import { signalStats, STATS_CHUNK } from './signals-stats-sql';
 import type { SqlDriver, SqlValue } from './sql';
 import { createWriteQueue, type WriteQueueOptions } from './write-queue';
 
@@ -37,10 +37,18 @@ export interface SignalStoreOptions extends WriteQueueOptions {
   rollupChunk?: number;
   /** visitors one statement of the retention purge walks (default 2,000) */
   visitorChunk?: number;
+  /** events one range of the stats' event figures covers (./signals-stats-sql) */
+  statsChunk?: number;
 }
 
 export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {}): SignalStore {
-  const { rollupEvery = 10_000, rollupChunk = ROLLUP_CHUNK, visitorChunk = PURGE_CHUNK, ...queueOptions } = options;
+  const {
+    rollupEvery = 10_000,
+    rollupChunk = ROLLUP_CHUNK,
+    visitorChunk = PURGE_CHUNK,
+    statsChunk = STATS_CHUNK,
+    ...queueOptions
+  } = options;
   const queue = createWriteQueue(db, queueOptions);
   let storedSinceRollup = 0;
   let rolling: Promise<number> | null = null;
@@ -137,7 +145,7 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
       let visitors = 0;
       await inRanges(
         (lo) =>
-          db.get<RangeBound>(VISITOR_RANGE_BOUND, [catalogId, lo, visitorChunk]),
+          db.get<RangeBound>(VISITOR_ROW_BOUND, [catalogId, lo, visitorChunk]),
         async (lo, hi) => {
           const { changes } = await db.run(
             `DELETE FROM visitors AS v WHERE v.catalog_id = ?1 AND v.visitor_id > ?3 AND v.visitor_id <= ?4 AND v.last_seen < ?2
@@ -158,7 +166,7 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
 
     async stats(catalogId, since, topLimit) {
       await rollUp();
-      return signalStats(db, catalogId, since, topLimit);
+      return signalStats(db, catalogId, since, topLimit, statsChunk);
     },
 
     rollUp,
