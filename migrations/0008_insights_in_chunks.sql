@@ -7,7 +7,9 @@
 -- with the traffic: on 1,000,000 events (50,000 visitors, 10,000 products) it took 18 s, all of
 -- it on Node's main thread and under the write lock, once an hour, and on D1 it would pass the
 -- 30 s a statement may run. src/store/pairs-sql.ts now builds the pairs in two passes of small
--- statements, each bounded by a number of rows rather than by the size of the shop:
+-- statements, each bounded by a number of rows rather than by the size of the shop (a range
+-- ends on a whole visitor or product, so one visitor's own events, or one product's own
+-- viewers, are one statement however many there are):
 -- * pair_sources: each visitor's most recent distinct products of a type, written a range of
 --   visitors at a time (along events_visitor). Keyed by product, with a second index by
 --   visitor, so the next pass can start from a product. It holds visitor ids only while a build

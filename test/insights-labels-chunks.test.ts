@@ -3,9 +3,11 @@
  * exactly what the single statement over the whole catalog that it replaced computed: the same
  * counts and labels, the bestseller share included where many products tie, however small the
  * chunks. Also: the set before stays for feeds still reading it, older ones and a dead build's
- * leftovers go, and a refresh while another build holds the catalog answers the published set.
+ * leftovers go, a refresh while another build holds the catalog answers the published set, and
+ * housekeeping refreshes the stalest catalogs first, as many as it is allowed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runHousekeeping } from '../src/jobs/housekeeping';
 import { LABEL_THRESHOLDS, LABELS } from '../src/insights/labels';
 import { betterSqliteDriver } from '../src/store/drivers/better-sqlite3';
 import { createInsightStore } from '../src/store/insights-sql';
@@ -114,5 +116,19 @@ describe('label refresh in chunks', () => {
     expect((await insights.refreshLabels(shop, NOW.toISOString(), LABEL_THRESHOLDS)).labels_version).toBe(2);
     expect(published()).toEqual(expected);
     expect(versions()).toEqual([1, 2]);
+  });
+
+  it('housekeeping refreshes at most the given number of stale catalogs, the stalest first', async () => {
+    for (const slug of ['fresh', 'stale', 'staler', 'never']) await t.putCatalog(slug);
+    const setRefreshed = (slug: string, at: string | null) =>
+      t.db.prepare('UPDATE catalogs SET labels_refreshed_at = ? WHERE slug = ?').run(at, slug);
+    setRefreshed('fresh', daysBefore(NOW, 0, 0.5).toISOString());
+    setRefreshed('stale', daysBefore(NOW, 0, 2).toISOString());
+    setRefreshed('staler', daysBefore(NOW, 0, 5).toISOString());
+    const first = await runHousekeeping(t.deps, NOW, { maxLabelRefreshes: 2 });
+    expect(first.labels_refreshed).toEqual(['never', 'staler']);
+    const second = await runHousekeeping(t.deps, NOW, { maxLabelRefreshes: 2 });
+    expect(second.labels_refreshed).toEqual(['stale']);
+    expect((await runHousekeeping(t.deps, NOW)).labels_refreshed).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * "Viewed / bought together" built in chunks (src/store/pairs-sql.ts, migrations/0008): the
  * same pairs as one statement over the whole window, however small the chunks; readers see the
- * published generation whole while a build runs; the lease (src/store/catalog-lease.ts) keeps two builds apart and lets a
- * dead one be taken over; an erasure reaches a build under way; nothing of a build stays
- * behind; the event loop turns between chunks.
+ * published generation whole while a build runs; the lease (src/store/catalog-lease.ts) keeps
+ * two builds apart and lets a dead one be taken over, and a build that lost it writes nothing
+ * more; an erasure reaches a build under way; nothing of a build stays behind, not even when it fails or dies; the event
+ * loop turns between chunks.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { betterSqliteDriver } from '../src/store/drivers/better-sqlite3';
@@ -144,20 +145,52 @@ describe('pairs refresh in chunks', () => {
     expect(catalogRow().insights_lease).toBeNull();
   });
 
-  it('gives up without publishing when another build takes the lease over mid-way', async () => {
+  it('gives up without publishing, or writing anything more, when another build takes the lease over mid-way', async () => {
     insertEvents(t.db, shop, traffic(6));
     let batches = 0;
+    let sourcesAtTakeover = -1;
     const stalled: SqlDriver = {
       ...db,
       batch: async (statements) => {
         // After a few chunks this build stalls past its lease and another one takes the catalog.
-        if (++batches === 4) t.db.prepare('UPDATE catalogs SET insights_lease = ?, insights_lease_until = ? WHERE id = ?').run('newer-build', Date.now() + 60_000, shop);
+        if (++batches === 4) {
+          t.db.prepare('UPDATE catalogs SET insights_lease = ?, insights_lease_until = ? WHERE id = ?').run('newer-build', Date.now() + 60_000, shop);
+          sourcesAtTakeover = count('SELECT count(*) AS n FROM pair_sources');
+        }
         return db.batch(statements);
       },
     };
     expect(await build(stalled, SINCE, TINY)).toBeNull();
     expect(catalogRow()).toMatchObject({ pairs_generation: 0, insights_lease: 'newer-build' });
     expect(published()).toEqual([]);
+    // The chunk it ran after losing the lease wrote nothing, and it deleted nothing of what the
+    // new owner works from.
+    expect(sourcesAtTakeover).toBeGreaterThan(0);
+    expect(count('SELECT count(*) AS n FROM pair_sources')).toBe(sourcesAtTakeover);
+  });
+
+  it('deletes its visitor ids when it fails, and retention deletes those a dead build left', async () => {
+    insertEvents(t.db, shop, traffic(9));
+    let batches = 0;
+    const failing: SqlDriver = {
+      ...db,
+      batch: async (statements) => {
+        if (++batches === 6) throw new Error('disk I/O error');
+        return db.batch(statements);
+      },
+    };
+    await expect(build(failing, SINCE, TINY)).rejects.toThrow('disk I/O error');
+    expect(count('SELECT count(*) AS n FROM pair_sources')).toBe(0);
+    expect(catalogRow().insights_lease).toBeNull();
+
+    // A process that died mid-build deletes nothing: its lease runs out, retention cleans up.
+    t.db.prepare("INSERT INTO pair_sources (catalog_id, type, product_id, visitor_id) VALUES (?, 'view_item', 'P-01', 'visitor-001')").run(shop);
+    t.db.prepare('UPDATE catalogs SET insights_lease = ?, insights_lease_until = ? WHERE id = ?').run('dead-build', Date.now() + 60_000, shop);
+    await t.deps.signals.purgeBefore(shop, '2020-01-01T00:00:00.000Z');
+    expect(count('SELECT count(*) AS n FROM pair_sources')).toBe(1);
+    t.db.prepare('UPDATE catalogs SET insights_lease_until = ? WHERE id = ?').run(Date.now() - 1, shop);
+    await t.deps.signals.purgeBefore(shop, '2020-01-01T00:00:00.000Z');
+    expect(count('SELECT count(*) AS n FROM pair_sources')).toBe(0);
   });
 
   it('erases a visitor from a build under way', async () => {

@@ -23,17 +23,23 @@ export async function refreshLabels(
   return deps.insights.refreshLabels(catalog.id, now.toISOString(), thresholds);
 }
 
-/** Refreshes, one after the other, the catalogs whose label set is older than `maxAgeMs`. */
+/**
+ * Refreshes, one after the other, the catalogs whose label set is older than `maxAgeMs`, the
+ * stalest first, at most `limit` of them (a Workers invocation has a budget of database calls;
+ * the rest wait for the next run).
+ */
 export async function refreshStaleLabels(
   deps: Pick<AppDeps, 'insights' | 'store'>,
   now: Date,
   maxAgeMs = LABEL_REFRESH_INTERVAL_MS,
+  limit = Infinity,
 ): Promise<Array<{ catalog: string; labels: LabelSet }>> {
+  const refreshedAt = (c: Catalog) => (c.labels_refreshed_at ? Date.parse(c.labels_refreshed_at) : -Infinity);
+  const stale = (await deps.store.listCatalogs())
+    .filter((c) => now.getTime() - refreshedAt(c) >= maxAgeMs)
+    .sort((a, b) => refreshedAt(a) - refreshedAt(b))
+    .slice(0, limit);
   const done: Array<{ catalog: string; labels: LabelSet }> = [];
-  for (const catalog of await deps.store.listCatalogs()) {
-    const last = catalog.labels_refreshed_at ? Date.parse(catalog.labels_refreshed_at) : -Infinity;
-    if (now.getTime() - last < maxAgeMs) continue;
-    done.push({ catalog: catalog.slug, labels: await refreshLabels(deps, catalog, now) });
-  }
+  for (const catalog of stale) done.push({ catalog: catalog.slug, labels: await refreshLabels(deps, catalog, now) });
   return done;
 }

@@ -32,9 +32,15 @@ export interface HousekeepingReport {
 const DAY_MS = 86_400_000;
 const CREATIVE_CACHE_DAYS = 30;
 
+export interface HousekeepingOptions {
+  /** label refreshes per run at most, stalest catalogs first (default: every stale catalog) */
+  maxLabelRefreshes?: number;
+}
+
 export async function runHousekeeping(
   deps: Pick<AppDeps, 'store' | 'signals' | 'insights' | 'blobCache'>,
   now: Date,
+  options: HousekeepingOptions = {},
 ): Promise<HousekeepingReport> {
   const report: HousekeepingReport = { rolled_up: 0, purged: [], garbage: 0, labels_refreshed: [], cache_swept: 0, errors: [] };
   const step = async (name: string, work: () => Promise<void>) => {
@@ -61,7 +67,7 @@ export async function runHousekeeping(
   });
   // Labels last: they are computed from the events that survived retention.
   await step('labels', async () => {
-    report.labels_refreshed = (await refreshStaleLabels(deps, now)).map((r) => r.catalog);
+    report.labels_refreshed = (await refreshStaleLabels(deps, now, undefined, options.maxLabelRefreshes)).map((r) => r.catalog);
   });
   await step('creative cache', async () => {
     const sweep = deps.blobCache?.sweep?.bind(deps.blobCache);

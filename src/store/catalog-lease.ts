@@ -16,6 +16,13 @@ const TAKE = `UPDATE catalogs SET insights_lease = ?2, insights_lease_until = ?3
 const RENEW = 'UPDATE catalogs SET insights_lease_until = ?3 WHERE id = ?1 AND insights_lease = ?2';
 const RELEASE = 'UPDATE catalogs SET insights_lease = NULL, insights_lease_until = NULL WHERE id = ?1 AND insights_lease = ?2';
 
+/**
+ * The condition every statement of a build carries (`?1` the catalog, `token` the placeholder of
+ * the lease token), so that a build which stalled past its lease and lost it writes and deletes
+ * nothing more, even in the one transaction that tells it so.
+ */
+export const leaseHeld = (token: string) => `EXISTS (SELECT 1 FROM catalogs WHERE id = ?1 AND insights_lease = ${token})`;
+
 /** Another build holds the lease now: this one stalled past LEASE_MS and must stop. */
 export class LeaseLost extends Error {
   constructor() {
@@ -55,6 +62,7 @@ export async function withCatalogLease<T>(db: SqlDriver, catalogId: number, work
     if (err instanceof LeaseLost) return null;
     throw err;
   } finally {
-    await db.run(RELEASE, [catalogId, token]);
+    // A failure here must not hide the build's own error; the lease then runs out by itself.
+    await db.run(RELEASE, [catalogId, token]).catch((err: unknown) => console.error('insights lease: release failed', err));
   }
 }

@@ -48,8 +48,8 @@ export interface InsightStoreOptions {
   /** how much one statement of the pairs refresh covers (./pairs-sql) */
   pairChunks?: PairChunks;
   /**
-   * visitors one segment count statement tests (default 2,000: ~100 ms of SQLite for cart
-   * abandoners, bench/insights.ts)
+   * visitors one segment count statement tests, and an export page looks at at least (default
+   * 2,000: ~100 ms of SQLite for cart abandoners, bench/insights.ts)
    */
   visitorChunk?: number;
 }
@@ -245,7 +245,8 @@ export function createInsightStore(db: SqlDriver, options: InsightStoreOptions =
         `SELECT max(email_sha256) AS hi FROM (
            SELECT email_sha256 FROM visitors WHERE catalog_id = ? AND email_sha256 IS NOT NULL AND email_sha256 > ?
            ORDER BY email_sha256 LIMIT ?)`,
-        [catalogId, after, limit],
+        // Never fewer than a visitor range: Workers look at 50,000 a page, far fewer D1 calls.
+        [catalogId, after, Math.max(limit, visitorChunk)],
       );
       if (!bound?.hi) return { hashes: [], next: null };
       const rows = await db.all<{ email_sha256: string }>(

@@ -9,7 +9,7 @@
  */
 import { LABELS, LONG_WINDOW_DAYS, SHORT_WINDOW_DAYS, type Label, type LabelThresholds } from '../insights/labels';
 import { dayWindowStart } from '../signals/windows';
-import { LeaseLost, type CatalogLease } from './catalog-lease';
+import { leaseHeld, LeaseLost, type CatalogLease } from './catalog-lease';
 import { deleteInChunks, inRanges } from './chunked';
 import type { SqlDriver } from './sql';
 
@@ -85,7 +85,7 @@ const PRODUCT_BOUND = `SELECT
   (SELECT max(item_id) FROM products WHERE catalog_id = ?1 AND valid_to IS NULL) AS last`;
 
 /**
- * Labels for the live products after ?11 up to ?12, under version ?13. ?2 now, ?3 first day
+ * Labels for the live products after ?11 up to ?12, under version ?13, while lease ?18 is held. ?2 now, ?3 first day
  * (YYYY-MM-DD) of the short window, ?4 first day of the long window; the rest as LABEL_TESTS.
  * Windows are whole UTC days ending today (src/signals/windows.ts). Products without events get
  * zeros.
@@ -142,15 +142,19 @@ INSERT OR IGNORE INTO product_labels (catalog_id, labels_version, product_id,
   views_7d, views_30d, carts_7d, carts_30d, purchases_7d, purchases_30d, labels)
 SELECT ?1, ?13, item_id, views_7d, views_30d, carts_7d, carts_30d, purchases_7d, purchases_30d,
   ${LABELS_JSON}
-FROM stats`;
+FROM stats
+WHERE ${leaseHeld('?18')}`;
 
 /** Only while the lease is ours: ?1 catalog, ?2 lease token, ?3 version, ?4 now. */
 const PUBLISH = `UPDATE catalogs SET labels_version = ?3, labels_refreshed_at = ?4 WHERE id = ?1 AND insights_lease = ?2`;
-/** ?1 catalog, ?2 rows, ?3 version: sets left by a build that died (above the published one), or too old (below). */
+/**
+ * ?1 catalog, ?2 rows, ?3 lease token, ?4 version: sets left by a build that died (above the
+ * published one), or too old (below).
+ */
 const DELETE_ABOVE = `DELETE FROM product_labels WHERE rowid IN (
-  SELECT rowid FROM product_labels WHERE catalog_id = ?1 AND labels_version > ?3 LIMIT ?2)`;
+  SELECT rowid FROM product_labels WHERE catalog_id = ?1 AND labels_version > ?4 AND ${leaseHeld('?3')} LIMIT ?2)`;
 const DELETE_BELOW = `DELETE FROM product_labels WHERE rowid IN (
-  SELECT rowid FROM product_labels WHERE catalog_id = ?1 AND labels_version < ?3 LIMIT ?2)`;
+  SELECT rowid FROM product_labels WHERE catalog_id = ?1 AND labels_version < ?4 AND ${leaseHeld('?3')} LIMIT ?2)`;
 
 /**
  * Computes and publishes the next label set for every live product, under the insights build's
@@ -170,8 +174,11 @@ export async function refreshLabelSet(
   const longStart = dayWindowStart(at, LONG_WINDOW_DAYS).slice(0, 10);
   const current = (await db.get<{ v: number }>('SELECT labels_version AS v FROM catalogs WHERE id = ?', [catalogId]))?.v ?? 0;
   const next = current + 1;
-  await deleteInChunks(db, DELETE_ABOVE, catalogId, chunks.deleteRows, [current]);
+  await deleteInChunks(db, DELETE_ABOVE, catalogId, chunks.deleteRows, [lease.token, current]);
 
+  // Read once, before the chunks; on Node the background rollup may add counts while they run, so
+  // a product whose count grew past the cutoff in the meantime is labelled too: the share can
+  // come out a few products over, until the next refresh (the one statement read one snapshot).
   const cutoff = await db.get<{ product_id: string; p30: number; p7: number; v30: number }>(BESTSELLER_CUTOFF, [
     catalogId,
     now,
@@ -204,6 +211,7 @@ export async function refreshLabelSet(
             cutoff?.p7 ?? null,
             cutoff?.v30 ?? null,
             cutoff?.product_id ?? null,
+            lease.token,
           ],
         },
       ]);
@@ -211,5 +219,5 @@ export async function refreshLabelSet(
   );
   const [published] = await lease.step([{ sql: PUBLISH, params: [catalogId, lease.token, next, now] }]);
   if (!published?.changes) throw new LeaseLost();
-  await deleteInChunks(db, DELETE_BELOW, catalogId, chunks.deleteRows, [next - 1]);
+  await deleteInChunks(db, DELETE_BELOW, catalogId, chunks.deleteRows, [lease.token, next - 1]);
 }

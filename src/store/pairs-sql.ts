@@ -17,7 +17,7 @@
  * A turn of the event loop separates the chunks (./chunked), so on Node requests are served in
  * between. It runs under the insights build's lease (./catalog-lease), after the labels.
  */
-import { LeaseLost, type CatalogLease } from './catalog-lease';
+import { leaseHeld, LeaseLost, type CatalogLease } from './catalog-lease';
 import { deleteInChunks, EVENT_VISITOR_BOUND, inRanges } from './chunked';
 import type { SqlDriver, SqlStatement, SqlValue } from './sql';
 
@@ -44,7 +44,8 @@ export const PAIR_CHUNKS: PairChunks = { sourceEvents: 10_000, pairSources: 10_0
 const TYPES_SQL = PAIR_TYPES.map((t) => `'${t}'`).join(', ');
 
 /**
- * ?1 catalog, ?2 window start (ISO), ?3 visitors after, ?4 visitors up to, ?5 products per visitor.
+ * ?1 catalog, ?2 window start (ISO), ?3 visitors after, ?4 visitors up to, ?5 products per visitor,
+ * ?6 lease token.
  * `+e.occurred_at` keeps the planner on events_visitor (the chunk's visitors), not events_time.
  */
 const INSERT_SOURCES = `INSERT OR IGNORE INTO pair_sources (catalog_id, type, product_id, visitor_id)
@@ -57,7 +58,7 @@ SELECT ?1, type, product_id, visitor_id FROM (
     WHERE e.catalog_id = ?1 AND e.visitor_id > ?3 AND e.visitor_id <= ?4
       AND +e.occurred_at >= ?2 AND e.type IN (${TYPES_SQL})
     GROUP BY e.visitor_id, e.type, product_id))
-WHERE pos <= ?5`;
+WHERE pos <= ?5 AND ${leaseHeld('?6')}`;
 
 /** As EVENT_VISITOR_BOUND (./chunked), over the products of pair_sources of one type (?2), after ?3, ?4 rows on. */
 const PRODUCT_BOUND = `SELECT
@@ -65,7 +66,8 @@ const PRODUCT_BOUND = `SELECT
   (SELECT max(product_id) FROM pair_sources WHERE catalog_id = ?1 AND type = ?2) AS last`;
 
 /**
- * ?1 catalog, ?2 type, ?3 products after, ?4 products up to, ?5 generation, ?6 pairs per product.
+ * ?1 catalog, ?2 type, ?3 products after, ?4 products up to, ?5 generation, ?6 pairs per product,
+ * ?7 lease token.
  * `a` is read along the primary key (the chunk's products), `b` along pair_sources_visitor.
  */
 const INSERT_PAIRS = `INSERT OR IGNORE INTO product_pairs (catalog_id, generation, type, product_id, other_id, visitors)
@@ -78,13 +80,21 @@ SELECT ?1, ?5, ?2, product_id, other_id, visitors FROM (
       ON b.catalog_id = a.catalog_id AND b.visitor_id = a.visitor_id AND b.type = a.type AND b.product_id <> a.product_id
     WHERE a.catalog_id = ?1 AND a.type = ?2 AND a.product_id > ?3 AND a.product_id <= ?4
     GROUP BY a.product_id, b.product_id))
-WHERE pos <= ?6`;
+WHERE pos <= ?6 AND ${leaseHeld('?7')}`;
 
-/** Row-value deletes: both tables are WITHOUT ROWID. ?1 catalog, ?2 rows, ?3 generation kept. */
+/** Row-value deletes: both tables are WITHOUT ROWID. ?1 catalog, ?2 rows, ?3 lease token, ?4 generation kept. */
 const DELETE_SOURCES = `DELETE FROM pair_sources WHERE (catalog_id, type, product_id, visitor_id) IN (
-  SELECT catalog_id, type, product_id, visitor_id FROM pair_sources WHERE catalog_id = ?1 LIMIT ?2)`;
+  SELECT catalog_id, type, product_id, visitor_id FROM pair_sources WHERE catalog_id = ?1 AND ${leaseHeld('?3')} LIMIT ?2)`;
 const DELETE_OTHER_GENERATIONS = `DELETE FROM product_pairs WHERE (catalog_id, generation, type, product_id, other_id) IN (
-  SELECT catalog_id, generation, type, product_id, other_id FROM product_pairs WHERE catalog_id = ?1 AND generation <> ?3 LIMIT ?2)`;
+  SELECT catalog_id, generation, type, product_id, other_id FROM product_pairs
+  WHERE catalog_id = ?1 AND generation <> ?4 AND ${leaseHeld('?3')} LIMIT ?2)`;
+/**
+ * Sources no build is working from (one died before deleting them): ?1 catalog, ?2 rows, ?3 now
+ * in ms. Retention deletes them, so visitor ids never outlive a failed build for long.
+ */
+const DELETE_ABANDONED_SOURCES = `DELETE FROM pair_sources WHERE (catalog_id, type, product_id, visitor_id) IN (
+  SELECT catalog_id, type, product_id, visitor_id FROM pair_sources WHERE catalog_id = ?1
+    AND NOT EXISTS (SELECT 1 FROM catalogs WHERE id = ?1 AND insights_lease IS NOT NULL AND insights_lease_until >= ?3) LIMIT ?2)`;
 
 /** Only while the lease is ours: ?1 catalog, ?2 lease token, ?3 generation. */
 const PUBLISH = 'UPDATE catalogs SET pairs_generation = ?3 WHERE id = ?1 AND insights_lease = ?2';
@@ -112,31 +122,45 @@ export function eraseSourcesStatement(catalogId: number, visitorsSql: string, pa
  * lease of the insights build (./catalog-lease).
  */
 export async function refreshPairs(db: SqlDriver, lease: CatalogLease, since: string, chunks: PairChunks = PAIR_CHUNKS): Promise<void> {
-  const { catalogId } = lease;
+  const { catalogId, token } = lease;
+  const deleteSources = () => deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows, [token]);
   const current = (await db.get<{ g: number }>('SELECT pairs_generation AS g FROM catalogs WHERE id = ?', [catalogId]))?.g ?? 0;
   const next = current + 1;
   // What a build that died left behind.
-  await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
-  await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [current]);
+  await deleteSources();
+  await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [token, current]);
 
-  await inRanges(
-    (lo) => db.get(EVENT_VISITOR_BOUND, [catalogId, lo, chunks.sourceEvents]),
-    async (lo, hi) => {
-      await lease.step([{ sql: INSERT_SOURCES, params: [catalogId, since, lo, hi, PAIR_PRODUCTS] }]);
-    },
-  );
-  for (const type of PAIR_TYPES) {
+  try {
     await inRanges(
-      (lo) => db.get(PRODUCT_BOUND, [catalogId, type, lo, chunks.pairSources]),
+      (lo) => db.get(EVENT_VISITOR_BOUND, [catalogId, lo, chunks.sourceEvents]),
       async (lo, hi) => {
-        await lease.step([{ sql: INSERT_PAIRS, params: [catalogId, type, lo, hi, next, PAIRS_PER_PRODUCT] }]);
+        await lease.step([{ sql: INSERT_SOURCES, params: [catalogId, since, lo, hi, PAIR_PRODUCTS, token] }]);
       },
     );
+    for (const type of PAIR_TYPES) {
+      await inRanges(
+        (lo) => db.get(PRODUCT_BOUND, [catalogId, type, lo, chunks.pairSources]),
+        async (lo, hi) => {
+          await lease.step([{ sql: INSERT_PAIRS, params: [catalogId, type, lo, hi, next, PAIRS_PER_PRODUCT, token] }]);
+        },
+      );
+    }
+  } catch (err) {
+    // The visitor ids go with the failed build, while it still holds the lease (a lost lease
+    // leaves them to the build that took over).
+    if (!(err instanceof LeaseLost)) await deleteSources().catch(() => undefined);
+    throw err;
   }
-  const [published] = await lease.step([{ sql: PUBLISH, params: [catalogId, lease.token, next] }]);
+  const [published] = await lease.step([{ sql: PUBLISH, params: [catalogId, token, next] }]);
   if (!published?.changes) throw new LeaseLost();
   // Published: readers follow the new generation. The sources (visitor ids) and the old
-  // generation go; a build that dies here leaves them to the next one, which deletes them first.
-  await deleteInChunks(db, DELETE_SOURCES, catalogId, chunks.deleteRows);
-  await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [next]);
+  // generation go; a build that dies here leaves them to the next one, which deletes them first,
+  // or to retention (deleteAbandonedSources).
+  await deleteSources();
+  await deleteInChunks(db, DELETE_OTHER_GENERATIONS, catalogId, chunks.deleteRows, [token, next]);
+}
+
+/** Deletes pair_sources rows of the catalog when no live build holds it (retention runs this). */
+export function deleteAbandonedSources(db: SqlDriver, catalogId: number, rows: number): Promise<number> {
+  return deleteInChunks(db, DELETE_ABANDONED_SOURCES, catalogId, rows, [Date.now()]);
 }

@@ -10,7 +10,7 @@
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
 import { planEventWrite } from './event-writes';
 import { inRanges, VISITOR_ROW_BOUND, type RangeBound } from './chunked';
-import { eraseSourcesStatement } from './pairs-sql';
+import { deleteAbandonedSources, eraseSourcesStatement } from './pairs-sql';
 import { ROLLUP_CHUNK, rollUpEvents } from './event-rollup';
 import { signalStats, STATS_CHUNK } from './signals-stats-sql';
 import type { SqlDriver, SqlValue } from './sql';
@@ -155,6 +155,8 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
           visitors += changes;
         },
       );
+      // Visitor ids a pairs build left behind when its process died (./pairs-sql).
+      await deleteAbandonedSources(db, catalogId, PURGE_CHUNK);
       const day = before.slice(0, 10);
       const [, drops] = await db.batch([
         // Whole days only: a day partly inside the retention window keeps its counts until it is all outside.
