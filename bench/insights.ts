@@ -221,7 +221,7 @@ async function main(): Promise<void> {
   line('segment count, one stmt', segmentBase, segmentBase.result?.visitors ?? 0);
   line('segment count, ranges', segmentChunked, segmentChunked.result.visitors);
   line('stats events, one stmt', statsBase, statsBase.result.perDay.length);
-  line('stats events, ranges', statsChunked, statsChunked.result.events_per_day.length);
+  line('stats events, chunked', statsChunked, statsChunked.result.events_per_day.length);
   const sameStats =
     JSON.stringify([statsChunked.result.events_per_day, statsChunked.result.top_viewed, statsChunked.result.funnel]) ===
     JSON.stringify([statsBase.result.perDay, statsBase.result.top, statsBase.result.funnel]);

@@ -31,8 +31,8 @@ export class LeaseLost extends Error {
 }
 
 export interface CatalogLease {
-  /** `?1` and `?2` for a statement that must only take effect while the lease is held */
   readonly catalogId: number;
+  /** the parameter a statement's leaseHeld() condition compares with */
   readonly token: string;
   /** Runs the statements in one transaction that also renews the lease; throws LeaseLost if it was not ours any more. */
   step(statements: SqlStatement[]): Promise<Array<{ changes: number }>>;

@@ -8,10 +8,10 @@
  * Tables: migrations/0005_signals_write_path.sql, 0006_event_rollup.sql, 0007_event_seq_autoincrement.sql.
  */
 import type { ErasureCounts, PurgeCounts, SignalStore, WriteResult } from '../signals/port';
-import { planEventWrite } from './event-writes';
 import { inRanges, VISITOR_ROW_BOUND, type RangeBound } from './chunked';
-import { deleteAbandonedSources, eraseSourcesStatement } from './pairs-sql';
 import { ROLLUP_CHUNK, rollUpEvents } from './event-rollup';
+import { planEventWrite } from './event-writes';
+import { deleteAbandonedSources, eraseSourcesStatement } from './pairs-sql';
 import { signalStats, STATS_CHUNK } from './signals-stats-sql';
 import type { SqlDriver, SqlValue } from './sql';
 import { createWriteQueue, type WriteQueueOptions } from './write-queue';
@@ -75,8 +75,9 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
 
   /**
    * Deletes the subjects' events, their rows in a pairs build under way (./pairs-sql), then their
-   * visitor rows, in one transaction queued behind every write submitted before the call: events still in the queue are committed first and deleted
-   * with the rest, and a visitor row they create is found by the subquery at commit time.
+   * visitor rows, in one transaction queued behind every write submitted before the call: events
+   * still in the queue are committed first and deleted with the rest, and a visitor row they
+   * create is found by the subquery at commit time.
    * event_items are the products named by the deleted events, counted just before (they are a
    * column of the rows deleted, which a DELETE cannot count).
    */
@@ -144,8 +145,7 @@ export function createSignalStore(db: SqlDriver, options: SignalStoreOptions = {
       // of the primary key per statement: each is bounded, however many visitors the shop has.
       let visitors = 0;
       await inRanges(
-        (lo) =>
-          db.get<RangeBound>(VISITOR_ROW_BOUND, [catalogId, lo, visitorChunk]),
+        (lo) => db.get<RangeBound>(VISITOR_ROW_BOUND, [catalogId, lo, visitorChunk]),
         async (lo, hi) => {
           const { changes } = await db.run(
             `DELETE FROM visitors AS v WHERE v.catalog_id = ?1 AND v.visitor_id > ?3 AND v.visitor_id <= ?4 AND v.last_seen < ?2

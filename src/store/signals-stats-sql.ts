@@ -5,7 +5,7 @@
  */
 import type { SignalStats } from '../signals/port';
 import { EVENT_VISITOR_BOUND, inRanges, type RangeBound } from './chunked';
-import type { SqlDriver } from './sql';
+import type { SqlDriver, SqlValue } from './sql';
 
 /** Product ids named by events since day ?2, with how often and whether the live catalog has them. */
 const MARKED_IDS = `WITH seen_ids AS (
@@ -25,28 +25,40 @@ const TOP_VIEWED = `SELECT t.product_id AS id, t.views,
   ORDER BY t.views DESC, t.product_id`;
 
 /**
- * The figures that read events, for the visitors after ?2 up to ?3 (?1 catalog, ?4 since). Each
- * adds up over disjoint ranges of visitors, distinct visitors included, so the whole window is
- * walked a range of events_visitor at a time (EVENT_VISITOR_BOUND, ./chunked) instead of in one
- * statement as long as the shop is big. `+occurred_at` keeps the planner on events_visitor.
+ * Which events the event figures read: the window's along events_time when it holds at most a
+ * chunk of them, else one range of visitors at a time along events_visitor (EVENT_VISITOR_BOUND,
+ * ./chunked), whatever their age, filtered to the window (`+occurred_at` keeps the planner on the
+ * range). Each figure adds up over disjoint ranges of visitors, distinct visitors included, so a
+ * big window is never one statement as long as the shop is big; a small one stays one cheap pass.
  */
-const RANGE_PER_DAY = `SELECT substr(occurred_at, 1, 10) AS day, type, count(*) AS count FROM events
-  WHERE catalog_id = ?1 AND visitor_id > ?2 AND visitor_id <= ?3 AND +occurred_at >= ?4 GROUP BY day, type`;
+interface Scope {
+  where: string;
+  params: SqlValue[];
+}
+const windowScope = (catalogId: number, since: string): Scope => ({
+  where: 'e.catalog_id = ? AND e.occurred_at >= ?',
+  params: [catalogId, since],
+});
+const rangeScope = (catalogId: number, since: string, lo: string, hi: string): Scope => ({
+  where: 'e.catalog_id = ? AND e.visitor_id > ? AND e.visitor_id <= ? AND +e.occurred_at >= ?',
+  params: [catalogId, lo, hi, since],
+});
+
+const perDaySql = (s: Scope) => `SELECT substr(e.occurred_at, 1, 10) AS day, e.type, count(*) AS count FROM events e
+  WHERE ${s.where} GROUP BY day, e.type`;
 /** A visitor is carted only after a view, bought only after both (the funnel's steps). */
-const RANGE_FUNNEL = `SELECT coalesce(sum(viewed), 0) AS viewed, coalesce(sum(viewed AND carted), 0) AS carted,
+const funnelSql = (s: Scope) => `SELECT coalesce(sum(viewed), 0) AS viewed, coalesce(sum(viewed AND carted), 0) AS carted,
     coalesce(sum(viewed AND carted AND bought), 0) AS purchased
-  FROM (SELECT max(type = 'view_item') AS viewed, max(type = 'add_to_cart') AS carted, max(type = 'purchase') AS bought
-        FROM events WHERE catalog_id = ?1 AND visitor_id > ?2 AND visitor_id <= ?3 AND +occurred_at >= ?4
-          AND type IN ('view_item', 'add_to_cart', 'purchase')
-        GROUP BY visitor_id)`;
-/** Distinct viewers of the products in ?5 (a JSON array). */
-const RANGE_VIEWERS = `SELECT j.value ->> 0 AS id, count(DISTINCT e.visitor_id) AS visitors
+  FROM (SELECT max(e.type = 'view_item') AS viewed, max(e.type = 'add_to_cart') AS carted, max(e.type = 'purchase') AS bought
+        FROM events e WHERE ${s.where} AND e.type IN ('view_item', 'add_to_cart', 'purchase')
+        GROUP BY e.visitor_id)`;
+/** Distinct viewers of the products in the last parameter (a JSON array). */
+const viewersSql = (s: Scope) => `SELECT j.value ->> 0 AS id, count(DISTINCT e.visitor_id) AS visitors
   FROM events e, json_each(e.items) j
-  WHERE e.catalog_id = ?1 AND e.visitor_id > ?2 AND e.visitor_id <= ?3 AND +e.occurred_at >= ?4 AND e.type = 'view_item'
-    AND (j.value ->> 0) IN (SELECT value FROM json_each(?5))
+  WHERE ${s.where} AND e.type = 'view_item' AND (j.value ->> 0) IN (SELECT value FROM json_each(?))
   GROUP BY 1`;
 
-/** Events one range of visitors covers (and its last visitor's all): under 300 ms for the three statements on Node (bench/insights.ts). */
+/** Events one pass covers (a range's last visitor's all): under 300 ms for its three statements on Node (bench/insights.ts). */
 export const STATS_CHUNK = 20_000;
 
 export async function signalStats(
@@ -79,27 +91,35 @@ export async function signalStats(
   const funnel = { viewed: 0, carted: 0, purchased: 0 };
   const viewers = new Map<string, number>();
   const topIds = JSON.stringify(topRows.map((r) => r.id));
-  await inRanges(
-    (lo) => db.get<RangeBound>(EVENT_VISITOR_BOUND, [catalogId, lo, chunk]),
-    async (lo, hi) => {
-      const range = [catalogId, lo, hi, since];
-      const [days, steps, seen] = await Promise.all([
-        db.all<{ day: string; type: string; count: number }>(RANGE_PER_DAY, range),
-        db.get<{ viewed: number; carted: number; purchased: number }>(RANGE_FUNNEL, range),
-        topRows.length ? db.all<{ id: string; visitors: number }>(RANGE_VIEWERS, [...range, topIds]) : Promise.resolve([]),
-      ]);
-      for (const d of days) {
-        const key = `${d.day} ${d.type}`;
-        const at = perDay.get(key);
-        if (at) at.count += d.count;
-        else perDay.set(key, { ...d });
-      }
-      funnel.viewed += steps?.viewed ?? 0;
-      funnel.carted += steps?.carted ?? 0;
-      funnel.purchased += steps?.purchased ?? 0;
-      for (const v of seen) viewers.set(v.id, (viewers.get(v.id) ?? 0) + v.visitors);
-    },
+  const add = async (scope: Scope) => {
+    const [days, steps, seen] = await Promise.all([
+      db.all<{ day: string; type: string; count: number }>(perDaySql(scope), scope.params),
+      db.get<{ viewed: number; carted: number; purchased: number }>(funnelSql(scope), scope.params),
+      topRows.length ? db.all<{ id: string; visitors: number }>(viewersSql(scope), [...scope.params, topIds]) : Promise.resolve([]),
+    ]);
+    for (const d of days) {
+      const key = `${d.day} ${d.type}`;
+      const at = perDay.get(key);
+      if (at) at.count += d.count;
+      else perDay.set(key, { ...d });
+    }
+    funnel.viewed += steps?.viewed ?? 0;
+    funnel.carted += steps?.carted ?? 0;
+    funnel.purchased += steps?.purchased ?? 0;
+    for (const v of seen) viewers.set(v.id, (viewers.get(v.id) ?? 0) + v.visitors);
+  };
+  // Counting stops past a chunk: this look is bounded too.
+  const inWindow = await db.get<{ n: number }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE catalog_id = ? AND occurred_at >= ? LIMIT ?)',
+    [catalogId, since, chunk + 1],
   );
+  if ((inWindow?.n ?? 0) <= chunk) await add(windowScope(catalogId, since));
+  else {
+    await inRanges(
+      (lo) => db.get<RangeBound>(EVENT_VISITOR_BOUND, [catalogId, lo, chunk]),
+      (lo, hi) => add(rangeScope(catalogId, since, lo, hi)),
+    );
+  }
   const byDayAndType = (a: { day: string; type: string }, b: { day: string; type: string }) =>
     a.day < b.day ? -1 : a.day > b.day ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
   const top = topRows.map((r) => ({ id: r.id, views: r.views, visitors: viewers.get(r.id) ?? 0, title: r.title }));
