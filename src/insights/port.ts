@@ -98,8 +98,9 @@ export interface InsightStore {
   countSegment(catalogId: number, definition: SegmentDefinition, since: string): Promise<SegmentCounts>;
   /**
    * Distinct e-mail hashes of exportable matching visitors, keyset-paged in hash order (`after`
-   * '' to start): a page looks at the next `limit` hashed visitors and may hold fewer hashes, or
-   * none; `next` is null once every visitor was looked at.
+   * '' to start): a page looks at the next `limit` hashed visitors or more (a store may look at
+   * more per call) and may hold fewer hashes, or none; `next` is null once every visitor was
+   * looked at.
    */
   pageSegmentHashes(
     catalogId: number,
